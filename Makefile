@@ -1,0 +1,49 @@
+# Trainee Career Events — the commands people and CI use. See README.md.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS ?= never
+PORT ?= 8000
+# uv from PATH, else the one pip installs as a module (bootstrap target below).
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+
+.PHONY: run test bench lint format uv sync sync-dev browser check-deploy clean
+
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
+		python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv
+
+sync: uv
+	@$(UV) sync --frozen --no-dev --quiet
+
+sync-dev: uv
+	@$(UV) sync --frozen --quiet
+
+## make run — everything on the embedded defaults (SQLite, server-less Celery broker), Ctrl-C stops all
+run: sync-dev
+	@PORT=$(PORT) UV="$(UV)" DEBUG=$${DEBUG:-1} bash scripts/run.sh
+
+## make test — the whole pytest suite (SQLite by default; PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+test: sync-dev browser
+	@DEBUG=$${DEBUG:-1} $(UV) run --frozen pytest $(PYTEST_ARGS)
+
+## make bench — benchmarks that print figures (see README, Performance)
+bench: sync-dev
+	@DEBUG=$${DEBUG:-1} $(UV) run --frozen python benchmarks/run_all.py
+
+# Chromium for the browser tests comes from Debian; Playwright cannot download its own here.
+browser:
+	@[ -x /usr/bin/chromium ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) ; } || \
+		echo "note: /usr/bin/chromium is missing; install Debian's chromium to run the browser tests"
+
+lint: sync-dev
+	@$(UV) run --frozen ruff check . && $(UV) run --frozen ruff format --check .
+
+format: sync-dev
+	@$(UV) run --frozen ruff check --fix . && $(UV) run --frozen ruff format .
+
+check-deploy: sync
+	@DEBUG=0 SECRET_KEY=$${SECRET_KEY:-check-deploy-$$(python3 -c 'import secrets;print(secrets.token_urlsafe(50))')} \
+		ALLOWED_HOSTS=$${ALLOWED_HOSTS:-events.example.org} $(UV) run --frozen python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,70 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+
+from .models import CareerPath, Profile, User
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    filter_horizontal = ["interests", "expertise"]
+    exclude = ["calendar_token"]
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "name")
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserEditForm
+    add_form = UserCreationForm
+    inlines = [ProfileInline]
+    ordering = ["email"]
+    list_display = ["email", "name", "career_stage", "is_mentor", "is_staff", "is_active"]
+    list_filter = ["profile__career_stage", "profile__is_mentor", "is_staff", "is_active"]
+    search_fields = ["email", "name", "profile__institution"]
+    list_select_related = ["profile"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Person", {"fields": ("name",)}),
+        (
+            "Permissions",
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "name", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+
+    @admin.display(description="career stage", ordering="profile__career_stage")
+    def career_stage(self, obj: User) -> str:
+        profile = getattr(obj, "profile", None)
+        return profile.get_career_stage_display() if profile else ""
+
+    @admin.display(description="mentor", boolean=True, ordering="profile__is_mentor")
+    def is_mentor(self, obj: User) -> bool:
+        profile = getattr(obj, "profile", None)
+        return bool(profile and profile.is_mentor)
+
+
+@admin.register(CareerPath)
+class CareerPathAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    prepopulated_fields = {"slug": ["name"]}

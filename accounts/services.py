@@ -1,0 +1,56 @@
+from django.db import transaction
+
+from .models import Profile, User
+
+
+def profile_ensure(*, user: User) -> Profile:
+    """Every account has a profile; accounts made outside sign-up get theirs on first use."""
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+@transaction.atomic
+def profile_update(*, user: User, name: str, data: dict) -> Profile:
+    profile = Profile.objects.select_for_update().get(user=user)
+    user.name = name.strip()
+    user.save(update_fields=["name"])
+    m2m = {key: data.pop(key) for key in ("interests", "expertise") if key in data}
+    for field, value in data.items():
+        setattr(profile, field, value)
+    if not profile.is_mentor:
+        # Withdrawing as a mentor keeps no stale public bio around.
+        profile.mentor_bio = ""
+        m2m["expertise"] = []
+    profile.save()
+    for field, value in m2m.items():
+        getattr(profile, field).set(value)
+    return profile
+
+
+@transaction.atomic
+def calendar_token_rotate(*, user: User) -> str:
+    """Revoking a calendar subscription means issuing a new secret; the old URL then 404s."""
+    from .models import _new_calendar_token
+
+    profile = Profile.objects.select_for_update().get(user=user)
+    profile.calendar_token = _new_calendar_token()
+    profile.save(update_fields=["calendar_token", "updated_at"])
+    return profile.calendar_token
+
+
+_deletion_hooks: list = []
+
+
+def register_deletion_hook(hook) -> None:
+    """Apps that must act before a person's rows disappear (e.g. free a seat so the waitlist
+    moves) register a callable `hook(user=...)`; accounts imports no other app."""
+    _deletion_hooks.append(hook)
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Deletes the account and, through cascades, every row that belongs to the person."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    for hook in _deletion_hooks:
+        hook(user=user)
+    user.delete()

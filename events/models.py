@@ -1,0 +1,168 @@
+import zoneinfo
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from accounts.models import CareerPath, CareerStage
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a known time zone (e.g. America/New_York).")
+
+
+class Event(models.Model):
+    """One annual meeting's trainee programme."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    timezone = models.CharField(
+        max_length=64, default="America/New_York", validators=[validate_timezone]
+    )
+    city = models.CharField(max_length=120, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    description = models.TextField(blank=True)
+    is_published = models.BooleanField(default=True)
+    registration_opens_at = models.DateTimeField(null=True, blank=True)
+    registration_closes_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="event_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:agenda", kwargs={"slug": self.slug})
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Room(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(max_length=120)
+    location = models.CharField(
+        max_length=200, blank=True, help_text="Building, floor or directions."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name"], name="room_unique_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Session(models.Model):
+    class Kind(models.TextChoices):
+        MICRO_LEARNING = "micro_learning", "Micro-learning"
+        BLOOD_DROP = "blood_drop", "Blood Drop"
+        SPEED_MENTORING = "speed_mentoring", "Blood Buddies speed mentoring"
+        CAREER_LUNCH = "career_lunch", "Career development lunch"
+        DIDACTIC = "didactic", "Didactic session"
+        RECEPTION = "reception", "Reception"
+        LISTENING = "listening", "Listening session"
+
+    class Mode(models.TextChoices):
+        OPEN = "open", "Open registration"
+        DROP_IN = "drop_in", "Drop-in"
+        REQUEST = "request", "On request (staff review)"
+        MATCHED = "matched", "Matched (speed mentoring)"
+        TABLES = "tables", "Tables (career lunch)"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    key = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="Stable identifier used by the CSV import; blank for hand-made sessions.",
+    )
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    room = models.ForeignKey(
+        Room, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Seats; empty means no limit."
+    )
+    registration_mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.OPEN)
+    audience = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Career stages allowed to register; empty means everyone.",
+    )
+    career_paths = models.ManyToManyField(CareerPath, blank=True, related_name="sessions")
+    speakers = models.JSONField(
+        default=list, blank=True, help_text="Speakers or hosts, one name each."
+    )
+    description = models.TextField(blank=True)
+    is_published = models.BooleanField(default=True)
+    registration_opens_at = models.DateTimeField(
+        null=True, blank=True, help_text="Overrides the event's window."
+    )
+    registration_closes_at = models.DateTimeField(
+        null=True, blank=True, help_text="Overrides the event's window."
+    )
+    # Bumped whenever the time or place changes, so calendar apps replace their copy (RFC 5545).
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "room__name", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["event", "key"], condition=~Q(key=""), name="session_key_unique_per_event"
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:session_detail", kwargs={"slug": self.event.slug, "pk": self.pk})
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "A session must end after it starts."})
+        unknown = set(self.audience or []) - set(CareerStage.values)
+        if unknown:
+            raise ValidationError(
+                {"audience": f"Unknown career stage(s): {', '.join(sorted(unknown))}."}
+            )
+
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(self.event.tz)
+
+    def local_end(self) -> datetime:
+        return self.ends_at.astimezone(self.event.tz)
+
+    @property
+    def audience_labels(self) -> list[str]:
+        labels = dict(CareerStage.choices)
+        return [labels.get(stage, stage) for stage in self.audience]
+
+    @property
+    def has_seats_limit(self) -> bool:
+        return self.registration_mode == self.Mode.OPEN and self.capacity is not None

@@ -1,0 +1,107 @@
+import os
+import socket
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+# Sync Playwright and the Django ORM share one thread in browser tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# CI sets REQUIRE_SERVICES=1: a test that needs PostgreSQL, Redis or Chromium then fails
+# instead of skipping, so a missing service can never turn CI green.
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def need(condition: bool, reason: str) -> None:
+    if condition:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service missing: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres():
+    """For tests whose point is concurrency: only PostgreSQL has real row locks."""
+    need(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def redis_url():
+    need(bool(settings.REDIS_URL), "needs Redis (set REDIS_URL)")
+    return settings.REDIS_URL
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Rate limits and cached pages must not leak between tests (Redis is shared by the run).
+    cache.clear()
+    yield
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SMTPCollector:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(
+            {"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": message}
+        )
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback; Django's SMTP backend sends to it."""
+    from aiosmtpd.controller import Controller
+
+    collector = SMTPCollector()
+    port = free_port()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    collector.port = port
+    try:
+        yield collector
+    finally:
+        controller.stop()
+
+
+# pytest-playwright: launch Debian's Chromium; Playwright cannot download its own here.
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def chromium_available():
+    need(os.path.exists(CHROMIUM), f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
