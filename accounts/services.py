@@ -50,7 +50,7 @@ def register_deletion_hook(hook) -> None:
 @transaction.atomic
 def user_delete(*, user: User) -> None:
     """Deletes the account and, through cascades, every row that belongs to the person."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+    # Hooks lock sessions before users (the events app's lock order), so they run first.
     for hook in _deletion_hooks:
         hook(user=user)
-    user.delete()
+    User.objects.select_for_update().get(pk=user.pk).delete()

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "accounts",
     "events",
     "mentorship",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "config.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -209,7 +211,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Safety net for the outbox: anything due and unsent (broker was down, worker died) goes out.
+    "notifications-dispatch-due": {
+        "task": "notifications.tasks.notifications_dispatch_due_task",
+        "schedule": 60.0,
+    },
+}
+# A publish must not hang a web request when the broker is down; the dispatcher catches up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY = False
 
 # Security. With DEBUG off, `manage.py check --deploy --fail-level WARNING` is clean.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,6 +1,15 @@
-from django.contrib import admin
+import io
 
-from .models import Event, Room, Session
+from django.contrib import admin
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from .models import Event, Registration, Room, Session
+from .roster import roster_write_csv
+from .services import session_update
+from .services.registrations import UPDATABLE
 
 
 class RoomInline(admin.TabularInline):
@@ -22,6 +31,29 @@ class RoomAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class RegistrationInline(admin.TabularInline):
+    """Roster and waitlist of the session, read-only: seats change only through the services."""
+
+    model = Registration
+    extra = 0
+    can_delete = False
+    fields = ["user", "status", "created_at", "confirmed_at", "cancelled_at"]
+    readonly_fields = fields
+    ordering = ["status", "created_at", "id"]
+    verbose_name_plural = "Roster and waitlist (arrival order)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("user")
+            .exclude(status=Registration.Status.CANCELLED)
+        )
+
+
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
     list_display = [
@@ -33,7 +65,9 @@ class SessionAdmin(admin.ModelAdmin):
         "capacity",
         "registration_mode",
         "is_published",
+        "roster_link",
     ]
+    inlines = [RegistrationInline]
     list_filter = ["event", "kind", "registration_mode", "is_published", "career_paths"]
     search_fields = ["title", "key", "description"]
     list_select_related = ["event", "room"]
@@ -56,3 +90,43 @@ class SessionAdmin(admin.ModelAdmin):
         ),
         ("Topics", {"fields": ("career_paths", "is_published")}),
     )
+
+    @admin.display(description="roster")
+    def roster_link(self, obj: Session) -> str:
+        return format_html(
+            '<a href="{}">CSV</a>', reverse("admin:events_session_roster", args=[obj.pk])
+        )
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:pk>/roster.csv",
+                self.admin_site.admin_view(self.roster_csv),
+                name="events_session_roster",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def roster_csv(self, request, pk: int):
+        session = get_object_or_404(Session, pk=pk)
+        if not self.has_view_permission(request, session):
+            return HttpResponse(status=403)
+        out = io.StringIO()
+        roster_write_csv(session=session, out=out)
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="roster-session-{session.pk}.csv"'
+        return response
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Edits go through the service: a move bumps the calendar SEQUENCE, more seats promote.
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in UPDATABLE}
+        fresh = Session.objects.get(pk=obj.pk)
+        for name in set(form.changed_data) - UPDATABLE - {"career_paths"}:
+            setattr(fresh, name, form.cleaned_data[name])
+        if set(form.changed_data) - UPDATABLE - {"career_paths"}:
+            fresh.save()
+        updated = session_update(session=fresh, changes=changes)
+        obj.pk = updated.pk

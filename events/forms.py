@@ -16,6 +16,7 @@ class AgendaFilterForm(forms.Form):
     audience = forms.ChoiceField(
         required=False, label="Open to", choices=[("", "Everyone"), *CareerStage.choices]
     )
+    has_seats = forms.BooleanField(required=False, label="Only sessions with free seats")
 
     def __init__(self, *args, days=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,3 +33,9 @@ class AgendaFilterForm(forms.Form):
         if not self.is_valid():
             return {}
         return {key: value for key, value in self.cleaned_data.items() if value}
+
+
+class RegisterForm(forms.Form):
+    """The register button; `replace` names a clashing session to give up in the same step."""
+
+    replace = forms.IntegerField(required=False, min_value=1)

@@ -166,3 +166,40 @@ class Session(models.Model):
     @property
     def has_seats_limit(self) -> bool:
         return self.registration_mode == self.Mode.OPEN and self.capacity is not None
+
+
+class Registration(models.Model):
+    """A person's place on a session: a seat, a waitlist place, or a cancelled one kept for history."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        WAITLISTED = "waitlisted", "Waitlisted"
+        CANCELLED = "cancelled", "Cancelled"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="registrations"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices)
+    # Arrival order on the waitlist is (created_at, id); rows are inserted under the session lock.
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["session", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user"],
+                condition=~Q(status="cancelled"),
+                name="registration_one_active_per_person",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["session", "status", "created_at"]),
+            models.Index(fields=["user", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.session} ({self.status})"

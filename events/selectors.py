@@ -1,13 +1,18 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import CareerPath
 
-from .models import Event, Session
+from .models import Event, Registration, Session
+from .rules import audience_refusal, registration_closed_reason, session_overlaps
+
+Status = Registration.Status
 
 
 def event_get_current() -> Event | None:
@@ -24,12 +29,92 @@ def event_get(*, slug: str) -> Event:
     return get_object_or_404(Event, slug=slug, is_published=True)
 
 
+def _count_of(status: str) -> Coalesce:
+    counts = (
+        Registration.objects.filter(session=OuterRef("pk"), status=status)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
 def _session_base_qs(event: Event) -> QuerySet[Session]:
     return (
         Session.objects.filter(event=event, is_published=True)
         .select_related("room", "event")
         .prefetch_related(Prefetch("career_paths", queryset=CareerPath.objects.order_by("order")))
+        .annotate(
+            confirmed_count=_count_of(Status.CONFIRMED), waitlist_count=_count_of(Status.WAITLISTED)
+        )
     )
+
+
+def _waitlist_position() -> Coalesce:
+    ahead = (
+        Registration.objects.filter(session=OuterRef("session"), status=Status.WAITLISTED)
+        .filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), id__lt=OuterRef("id"))
+        )
+        .order_by()
+        .values("session")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1
+
+
+def registrations_for_user(*, user, event: Event | None = None) -> list[Registration]:
+    """The person's active registrations (confirmed and waitlisted) with waitlist positions,
+    in time order; one query."""
+    qs = (
+        Registration.objects.filter(user=user)
+        .exclude(status=Status.CANCELLED)
+        .select_related("session", "session__room", "session__event")
+        .annotate(position=_waitlist_position())
+        .order_by("session__starts_at", "session__title")
+    )
+    if event is not None:
+        qs = qs.filter(session__event=event)
+    return list(qs)
+
+
+def _clash_with(session: Session, confirmed: list[Registration]) -> Session | None:
+    for registration in confirmed:
+        if registration.session_id != session.pk and session_overlaps(
+            session, registration.session
+        ):
+            return registration.session
+    return None
+
+
+def sessions_annotate_for_user(*, sessions: list[Session], user) -> None:
+    """Adds `my_registration`, `my_position` and `clash_with` to each session, for the person."""
+    mine = (
+        registrations_for_user(user=user, event=sessions[0].event)
+        if sessions and user.is_authenticated
+        else []
+    )
+    by_session = {r.session_id: r for r in mine}
+    confirmed = [r for r in mine if r.status == Status.CONFIRMED]
+    for session in sessions:
+        registration = by_session.get(session.pk)
+        session.my_registration = registration
+        session.my_position = (
+            registration.position
+            if registration and registration.status == Status.WAITLISTED
+            else None
+        )
+        session.clash_with = (
+            None
+            if registration and registration.status == Status.CONFIRMED
+            else _clash_with(session, confirmed)
+        )
+        session.audience_note = (
+            audience_refusal(session, user) if user.is_authenticated and not registration else ""
+        )
 
 
 def session_list_for_agenda(
@@ -39,6 +124,7 @@ def session_list_for_agenda(
     career_path: str = "",
     audience: str = "",
     day: date | None = None,
+    has_seats: bool = False,
 ) -> list[Session]:
     """Published sessions of the event in time order, filtered; the same queries for any size."""
     qs = _session_base_qs(event)
@@ -52,17 +138,86 @@ def session_list_for_agenda(
     if audience:
         # The audience list is small JSON; filtering here works on SQLite and PostgreSQL alike.
         sessions = [s for s in sessions if not s.audience or audience in s.audience]
+    if has_seats:
+        sessions = [s for s in sessions if session_has_free_seat(s)]
+    for session in sessions:
+        session_annotate_state(session)
     return sessions
 
 
+def session_has_free_seat(session: Session) -> bool:
+    if session.registration_mode == Session.Mode.DROP_IN:
+        return True
+    if session.registration_mode != Session.Mode.OPEN:
+        return False
+    return session.capacity is None or session.confirmed_count < session.capacity
+
+
+def session_annotate_state(session: Session) -> None:
+    """Seats left and the label people see ("Filling", "Full — join the waitlist")."""
+    session.closed_reason = registration_closed_reason(session)
+    if session.registration_mode != Session.Mode.OPEN or session.capacity is None:
+        session.seats_left = None
+        session.seat_label = ""
+        return
+    session.seats_left = max(session.capacity - session.confirmed_count, 0)
+    if session.seats_left == 0:
+        session.seat_label = "Full — join the waitlist"
+    elif session.seats_left <= max(3, session.capacity // 5):
+        session.seat_label = (
+            f"Filling — {session.seats_left} seat{'s' if session.seats_left != 1 else ''} left"
+        )
+    else:
+        session.seat_label = f"{session.seats_left} seats left"
+
+
 def session_get(*, event: Event, pk: int) -> Session:
-    return get_object_or_404(_session_base_qs(event), pk=pk)
+    session = get_object_or_404(_session_base_qs(event), pk=pk)
+    session_annotate_state(session)
+    return session
+
+
+def session_get_for_action(*, slug: str, pk: int) -> Session:
+    """The session a register/cancel POST names; 404 for unknown or unpublished ones."""
+    return get_object_or_404(
+        Session.objects.select_related("event"), pk=pk, event__slug=slug, is_published=True
+    )
+
+
+def roster_for_session(*, session: Session) -> list[Registration]:
+    """Confirmed people first, then the waitlist in arrival order with positions 1..n."""
+    rows = list(
+        Registration.objects.filter(session=session)
+        .exclude(status=Status.CANCELLED)
+        .select_related("user")
+        .annotate(
+            rank=Window(RowNumber(), partition_by=["status"], order_by=["created_at", "id"]),
+        )
+        .order_by("created_at", "id")
+    )
+    confirmed = [r for r in rows if r.status == Status.CONFIRMED]
+    waitlisted = sorted((r for r in rows if r.status == Status.WAITLISTED), key=lambda r: r.rank)
+    for registration in confirmed:
+        registration.position = None
+    for registration in waitlisted:
+        registration.position = registration.rank
+    return confirmed + waitlisted
+
+
+def user_get_by_calendar_token(*, token: str):
+    from accounts.models import User
+
+    return User.objects.filter(profile__calendar_token=token, is_active=True).first()
 
 
 @dataclass
 class TimeSlot:
     starts_at: datetime
-    sessions: list[Session] = field(default_factory=list)
+    items: list = field(default_factory=list)
+
+    @property
+    def sessions(self) -> list:
+        return self.items
 
 
 @dataclass
@@ -71,17 +226,19 @@ class AgendaDay:
     slots: list[TimeSlot] = field(default_factory=list)
 
 
-def agenda_group(*, sessions: list[Session], event: Event) -> list[AgendaDay]:
-    """Groups time-ordered sessions by local day, then by local start time."""
+def agenda_group(*, sessions: list, event: Event | None = None) -> list[AgendaDay]:
+    """Groups time-ordered items (sessions, or registrations via their session) by local day,
+    then by local start time; each item is shown in its own event's time zone."""
     days: list[AgendaDay] = []
-    for session in sessions:
-        start = session.starts_at.astimezone(event.tz)
+    for item in sessions:
+        session = item if isinstance(item, Session) else item.session
+        start = session.starts_at.astimezone((event or session.event).tz)
         if not days or days[-1].day != start.date():
             days.append(AgendaDay(day=start.date()))
         slots = days[-1].slots
         if not slots or slots[-1].starts_at != start:
             slots.append(TimeSlot(starts_at=start))
-        slots[-1].sessions.append(session)
+        slots[-1].items.append(item)
     return days
 
 

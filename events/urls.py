@@ -5,6 +5,18 @@ from . import views
 app_name = "events"
 
 urlpatterns = [
-    path("<slug:slug>/", views.agenda, name="agenda"),
-    path("<slug:slug>/sessions/<int:pk>/", views.session_detail, name="session_detail"),
+    path("events/<slug:slug>/", views.agenda, name="agenda"),
+    path("events/<slug:slug>/sessions/<int:pk>/", views.session_detail, name="session_detail"),
+    path(
+        "events/<slug:slug>/sessions/<int:pk>/register/",
+        views.session_register,
+        name="session_register",
+    ),
+    path(
+        "events/<slug:slug>/sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"
+    ),
+    path("me/agenda/", views.my_agenda, name="my_agenda"),
+    path("me/agenda.ics", views.my_agenda_ics, name="my_agenda_ics"),
+    path("me/calendar/revoke/", views.calendar_revoke, name="calendar_revoke"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -1,15 +1,40 @@
-from django.http import Http404
-from django.shortcuts import render
+import hashlib
 
-from .forms import AgendaFilterForm
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.services import calendar_token_rotate, profile_ensure
+
+from .calendar import agenda_ics
+from .forms import AgendaFilterForm, RegisterForm
+from .models import Registration
+from .rules import session_overlaps
 from .selectors import (
     agenda_group,
     event_days,
     event_get,
     event_get_current,
+    registrations_for_user,
     session_get,
+    session_get_for_action,
     session_list_for_agenda,
+    sessions_annotate_for_user,
+    user_get_by_calendar_token,
 )
+from .services import ClashError, registration_cancel, registration_create, registration_switch
+from .services.cache import agenda_cache_version_key
+
+ANONYMOUS_AGENDA_TTL = 300
 
 
 def home(request):
@@ -23,10 +48,11 @@ def agenda(request, slug: str):
     return _agenda(request, event_get(slug=slug))
 
 
-def _agenda(request, event):
+def _agenda_body(request, event) -> str:
     form = AgendaFilterForm(request.GET or None, days=event_days(event=event))
     filters = form.filters()
     sessions = session_list_for_agenda(event=event, **filters)
+    sessions_annotate_for_user(sessions=sessions, user=request.user)
     context = {
         "event": event,
         "form": form,
@@ -34,12 +60,158 @@ def _agenda(request, event):
         "days": agenda_group(sessions=sessions, event=event),
         "session_count": len(sessions),
     }
-    return render(request, "events/agenda.html", context)
+    return render_to_string("events/_agenda_body.html", context, request=request)
+
+
+def _agenda(request, event):
+    if request.user.is_authenticated:
+        body = _agenda_body(request, event)
+    else:
+        # The anonymous page is the same for everyone: cache it until the next change.
+        version = cache.get(agenda_cache_version_key(event.pk), 0)
+        query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
+        key = f"agenda:{event.pk}:{version}:{query}"
+        body = cache.get(key)
+        if body is None:
+            body = _agenda_body(request, event)
+            cache.set(key, body, ANONYMOUS_AGENDA_TTL)
+    return render(request, "events/agenda.html", {"event": event, "agenda_body": body})
 
 
 def session_detail(request, slug: str, pk: int):
     event = event_get(slug=slug)
     session = session_get(event=event, pk=pk)
-    if session is None:
-        raise Http404
+    sessions_annotate_for_user(sessions=[session], user=request.user)
     return render(request, "events/session_detail.html", {"event": event, "session": session})
+
+
+def _back(request, session):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(session.get_absolute_url())
+
+
+@require_POST
+def session_register(request, slug: str, pk: int):
+    session = session_get_for_action(slug=slug, pk=pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(session.get_absolute_url())
+    form = RegisterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That request was not understood; nothing changed.")
+        return _back(request, session)
+    replace = form.cleaned_data.get("replace")
+    try:
+        if replace is not None:
+            replace_session = session_get_for_action(slug=slug, pk=replace)
+            registration = registration_switch(
+                session=session, replace=replace_session, user=request.user
+            )
+            messages.success(
+                request,
+                f"Switched: you gave up “{replace_session.title}” and have a seat in “{session.title}”.",
+            )
+            return _back(request, session)
+        registration = registration_create(session=session, user=request.user)
+    except ClashError as exc:
+        messages.warning(request, f"{exc.messages[0]} You can switch to this session on its page.")
+        return redirect(session.get_absolute_url())
+    except ValidationError as exc:
+        level = messages.INFO if exc.code == "already_registered" else messages.ERROR
+        messages.add_message(request, level, exc.messages[0])
+        return _back(request, session)
+    if registration.status == Registration.Status.WAITLISTED:
+        position = next(
+            r.position
+            for r in registrations_for_user(user=request.user, event=session.event)
+            if r.pk == registration.pk
+        )
+        messages.info(
+            request,
+            f"“{session.title}” is full: you are number {position} on the waitlist. We'll email you if a seat opens.",
+        )
+    elif session.capacity is None:
+        messages.success(request, f"“{session.title}” is on your agenda.")
+    else:
+        messages.success(request, f"You have a seat in “{session.title}”.")
+    return _back(request, session)
+
+
+@require_POST
+def session_cancel(request, slug: str, pk: int):
+    session = session_get_for_action(slug=slug, pk=pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(session.get_absolute_url())
+    try:
+        registration = registration_cancel(session=session, user=request.user)
+    except ValidationError as exc:
+        # Someone else's registration is never reachable here: only the person's own is looked up.
+        raise Http404(exc.messages[0]) from exc
+    if registration.confirmed_at:
+        messages.success(request, f"Your seat in “{session.title}” is cancelled.")
+    else:
+        messages.success(request, f"You left the waitlist of “{session.title}”.")
+    return _back(request, session)
+
+
+@login_required
+def my_agenda(request):
+    profile = profile_ensure(user=request.user)
+    registrations = registrations_for_user(user=request.user)
+    confirmed = [r for r in registrations if r.status == Registration.Status.CONFIRMED]
+    for registration in registrations:
+        registration.clash_with = next(
+            (
+                other.session
+                for other in confirmed
+                if other.pk != registration.pk
+                and session_overlaps(registration.session, other.session)
+            ),
+            None,
+        )
+    feed_path = reverse("events:calendar_feed", kwargs={"token": profile.calendar_token})
+    feed_url = request.build_absolute_uri(feed_path)
+    context = {
+        "days": agenda_group(sessions=registrations),
+        "count": len(registrations),
+        "feed_url": feed_url,
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+    }
+    return render(request, "events/my_agenda.html", context)
+
+
+def _ics_response(user, filename: str | None = None) -> HttpResponse:
+    response = HttpResponse(
+        agenda_ics(registrations=registrations_for_user(user=user)),
+        content_type="text/calendar; charset=utf-8",
+    )
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+@never_cache
+def my_agenda_ics(request):
+    return _ics_response(request.user, filename="my-agenda.ics")
+
+
+@require_GET
+@never_cache
+def calendar_feed(request, token: str):
+    user = user_get_by_calendar_token(token=token)
+    if user is None:
+        raise Http404  # the same answer for a wrong, revoked or never-issued token
+    return _ics_response(user)
+
+
+@login_required
+@require_POST
+def calendar_revoke(request):
+    calendar_token_rotate(user=request.user)
+    messages.success(
+        request, "Your old calendar link no longer works. Subscribe again with the new one below."
+    )
+    return redirect("events:my_agenda")

@@ -4,9 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import CareerPath
+from events.agenda_csv import AgendaRow
+from events.models import Event, Room, Session
 
-from .agenda_csv import AgendaRow
-from .models import Event, Room, Session
+from .cache import agenda_cache_bump
 
 
 def _aware(event: Event, day, clock) -> datetime:
@@ -90,6 +91,7 @@ def agenda_import(*, event: Event, rows: list[AgendaRow]) -> dict[str, int]:
         event.starts_on = min(event.starts_on, *days)
         event.ends_on = max(event.ends_on, *days)
         event.save(update_fields=["starts_on", "ends_on", "updated_at"])
+    agenda_cache_bump(event.pk)
     return counts
 
 

@@ -1,0 +1,71 @@
+"""Who may register when: pure checks that raise ValidationError with a message for the person."""
+
+from datetime import datetime
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import Session
+
+
+def session_overlaps(a: Session, b: Session) -> bool:
+    """Back-to-back sessions (09–10, 10–11) do not overlap."""
+    return a.starts_at < b.ends_at and b.starts_at < a.ends_at
+
+
+def registration_window(session: Session) -> tuple[datetime | None, datetime | None]:
+    event = session.event
+    opens = session.registration_opens_at or event.registration_opens_at
+    closes = session.registration_closes_at or event.registration_closes_at
+    return opens, closes
+
+
+def _local(moment: datetime, session: Session) -> str:
+    return (
+        moment.astimezone(session.event.tz).strftime("%-d %B %Y at %H:%M")
+        + f" ({session.event.timezone})"
+    )
+
+
+def registration_closed_reason(session: Session, now: datetime | None = None) -> str:
+    """Why registration is closed right now, or '' when it is open."""
+    now = now or timezone.now()
+    opens, closes = registration_window(session)
+    if opens and now < opens:
+        return f"Registration opens on {_local(opens, session)}."
+    if closes and now >= closes:
+        return f"Registration closed on {_local(closes, session)}."
+    return ""
+
+
+def has_verified_email(user: User) -> bool:
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def audience_refusal(session: Session, user: User) -> str:
+    if not session.audience:
+        return ""
+    stage = getattr(getattr(user, "profile", None), "career_stage", "")
+    if not stage:
+        return "This session is for specific career stages: set your career stage in your profile first."
+    if stage not in session.audience:
+        return f"This session is for {', '.join(session.audience_labels)} only."
+    return ""
+
+
+def registration_check_allowed(*, session: Session, user: User) -> None:
+    if not session.is_published:
+        raise ValidationError("This session is not open for registration.", code="unpublished")
+    if not has_verified_email(user):
+        raise ValidationError(
+            "Please verify your email address before registering.", code="unverified"
+        )
+    closed = registration_closed_reason(session)
+    if closed:
+        raise ValidationError(closed, code="window")
+    refusal = audience_refusal(session, user)
+    if refusal:
+        raise ValidationError(refusal, code="audience")

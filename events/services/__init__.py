@@ -1,0 +1,25 @@
+"""Every write of the events app. Import from here: `from events.services import ...`."""
+
+from .agenda import agenda_import, event_agenda_import, event_create
+from .registrations import (
+    ClashError,
+    registration_cancel,
+    registration_create,
+    registration_switch,
+    registrations_release_for_user,
+    session_update,
+    waitlist_promote,
+)
+
+__all__ = [
+    "ClashError",
+    "agenda_import",
+    "event_agenda_import",
+    "event_create",
+    "registration_cancel",
+    "registration_create",
+    "registration_switch",
+    "registrations_release_for_user",
+    "session_update",
+    "waitlist_promote",
+]
