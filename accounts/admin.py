@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from .models import CareerPath, Profile, User
+from .services import user_delete
 
 
 class ProfileInline(admin.StackedInline):
@@ -52,6 +53,15 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+    # Deleting through the service runs the other apps' deletion hooks (a freed seat goes to
+    # the waitlist), which a plain cascade would skip.
+    def delete_model(self, request, obj: User) -> None:
+        user_delete(user=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for user in queryset:
+            user_delete(user=user)
 
     @admin.display(description="career stage", ordering="profile__career_stage")
     def career_stage(self, obj: User) -> str:

@@ -24,7 +24,9 @@ def _database_ok() -> bool:
 def _broker_ok() -> bool:
     try:
         with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            # One attempt, no back-off sleep: load balancers probe with short timeouts, and a
+            # broker outage alone must not make the probe itself time out.
+            conn.ensure_connection(max_retries=0, timeout=2)
     except Exception as exc:
         logger.warning("healthz: broker unreachable: %s", exc)
         return False

@@ -35,6 +35,12 @@ def redis_url():
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The default PBKDF2 hasher costs ~0.2 s a user; hashing strength is not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Rate limits and cached pages must not leak between tests (Redis is shared by the run).
     cache.clear()

@@ -1,0 +1,210 @@
+"""Settings, the health probe, error pages and security headers."""
+
+import logging
+import os
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.db import DatabaseError, OperationalError, connection
+
+from config.celery import app as celery_app
+from tests.conftest import free_port
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+def broken_cursor(error: type[Exception]):
+    """The database stops answering: every new cursor raises (the edge we simulate)."""
+    return mock.patch.object(
+        connection, "cursor", side_effect=error("server closed the connection")
+    )
+
+
+def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def production_env(**overrides: str) -> dict:
+    env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "events.example.org", **overrides}
+    # Variables that relax production defaults must not leak in from the shell or conftest.
+    for name in (
+        "SECURE_COOKIES",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    ):
+        env.pop(name, None)
+    return env
+
+
+# --- /healthz --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_broker_ok(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "broker": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_when_database_does_not_answer_is_503_and_logs_an_error(client, caplog):
+    with broken_cursor(OperationalError), caplog.at_level(logging.ERROR):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["database"] == "error"
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR and r.name == "config.views"]
+    assert len(errors) == 1
+    assert "database" in errors[0].getMessage()
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    # Nothing listens on this port: the broker connection is refused.
+    monkeypatch.setitem(celery_app.conf, "broker_url", f"redis://127.0.0.1:{free_port()}/0")
+    monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
+    monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
+
+
+@pytest.mark.django_db
+def test_healthz_when_broker_is_down_still_answers_200(client, broker_down):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "broker": "error"}
+
+
+@pytest.mark.django_db
+def test_healthz_when_broker_refuses_answers_within_a_probe_timeout(client, broker_down):
+    started = time.monotonic()
+
+    client.get("/healthz")
+
+    assert time.monotonic() - started < 1.5
+
+
+@pytest.mark.django_db
+def test_healthz_refuses_post(client):
+    response = client.post("/healthz")
+
+    assert response.status_code == 405
+
+
+# --- error pages -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_page_when_database_does_not_answer_is_a_friendly_busy_page(client):
+    client.raise_request_exception = False
+
+    with broken_cursor(OperationalError):
+        response = client.get("/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    content = response.content.decode()
+    assert "We're very busy right now" in content
+    assert "Trainee Career Events</a>" in content
+    assert "Traceback" not in content
+    assert "server closed the connection" not in content
+
+
+@pytest.mark.django_db
+def test_page_when_database_fails_otherwise_is_a_friendly_500_page(client):
+    client.raise_request_exception = False
+
+    with broken_cursor(DatabaseError):
+        response = client.get("/")
+
+    assert response.status_code == 500
+    content = response.content.decode()
+    assert "Something went wrong on our side" in content
+    assert "Traceback" not in content
+    assert "server closed the connection" not in content
+
+
+# --- security headers ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_pages_send_a_strict_content_security_policy(client):
+    response = client.get("/")
+
+    policy = {
+        directive.split()[0]: directive.split()[1:]
+        for directive in response["Content-Security-Policy"].split(";")
+        if directive.strip()
+    }
+    assert policy["script-src"] == ["'self'"]
+    assert "'unsafe-inline'" not in policy.get("default-src", [])
+    assert policy["frame-ancestors"] == ["'none'"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+    ],
+)
+def test_pages_send_security_headers(client, header, value):
+    response = client.get("/")
+
+    assert response[header] == value
+
+
+# --- settings from the environment (real processes) ------------------------------------------
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = production_env(SECRET_KEY=secrets.token_urlsafe(45))
+    assert len(env["SECRET_KEY"]) == 60
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("how", ["unset", "empty"])
+def test_without_secret_key_in_production_exits_with_one_line(how):
+    env = production_env()
+    env.pop("SECRET_KEY", None)
+    if how == "empty":
+        # An empty variable also wins over a developer's .env file (read without overwrite).
+        env["SECRET_KEY"] = ""
+    elif "SECRET_KEY" in _dotenv_names():
+        pytest.skip("a .env file in the project sets SECRET_KEY")
+
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "SECRET_KEY" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def _dotenv_names() -> set[str]:
+    path = PROJECT_DIR / ".env"
+    if not path.exists():
+        return set()
+    lines = path.read_text().splitlines()
+    return {line.split("=", 1)[0].removeprefix("export ").strip() for line in lines if "=" in line}
