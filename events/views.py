@@ -17,6 +17,8 @@ from accounts.services import calendar_token_rotate, profile_ensure
 
 from .calendar import agenda_ics
 from .forms import AgendaFilterForm, RegisterForm
+from .hooks import agenda_sections
+from .lunch_selectors import lunch_picks_for_registrations
 from .models import Registration
 from .rules import session_overlaps
 from .selectors import (
@@ -66,16 +68,22 @@ def _agenda_body(request, event) -> str:
 def _agenda(request, event):
     if request.user.is_authenticated:
         body = _agenda_body(request, event)
-    else:
-        # The anonymous page is the same for everyone: cache it until the next change.
-        version = cache.get(agenda_cache_version_key(event.pk), 0)
-        query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
-        key = f"agenda:{event.pk}:{version}:{query}"
-        body = cache.get(key)
-        if body is None:
-            body = _agenda_body(request, event)
-            cache.set(key, body, ANONYMOUS_AGENDA_TTL)
-    return render(request, "events/agenda.html", {"event": event, "agenda_body": body})
+        return render(request, "events/agenda.html", {"event": event, "agenda_body": body})
+    # The anonymous page is the same for everyone: the whole page is cached until the next
+    # committed change to the event (version bump), unless a flash message must be shown.
+    # len() reads the messages without marking them as shown.
+    if len(messages.get_messages(request)):
+        body = _agenda_body(request, event)
+        return render(request, "events/agenda.html", {"event": event, "agenda_body": body})
+    version = cache.get(agenda_cache_version_key(event.pk), 0)
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:20]
+    key = f"agenda-page:{event.pk}:{version}:{path}"
+    content = cache.get(key)
+    if content is None:
+        body = _agenda_body(request, event)
+        content = render(request, "events/agenda.html", {"event": event, "agenda_body": body}).content
+        cache.set(key, content, ANONYMOUS_AGENDA_TTL)
+    return HttpResponse(content)
 
 
 def session_detail(request, slug: str, pk: int):
@@ -159,6 +167,9 @@ def session_cancel(request, slug: str, pk: int):
 def my_agenda(request):
     profile = profile_ensure(user=request.user)
     registrations = registrations_for_user(user=request.user)
+    lunch_picks = lunch_picks_for_registrations(registrations=registrations)
+    for registration in registrations:
+        registration.lunch_picks = lunch_picks.get(registration.pk, [])
     confirmed = [r for r in registrations if r.status == Registration.Status.CONFIRMED]
     for registration in registrations:
         registration.clash_with = next(
@@ -177,13 +188,17 @@ def my_agenda(request):
         "count": len(registrations),
         "feed_url": feed_url,
         "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+        # Blocks other apps add (the Blood Buddies rounds), see events/hooks.py.
+        "agenda_sections": agenda_sections(
+            user=request.user, profile=profile, registrations=registrations
+        ),
     }
     return render(request, "events/my_agenda.html", context)
 
 
 def _ics_response(user, filename: str | None = None) -> HttpResponse:
     response = HttpResponse(
-        agenda_ics(registrations=registrations_for_user(user=user)),
+        agenda_ics(registrations=registrations_for_user(user=user), user=user),
         content_type="text/calendar; charset=utf-8",
     )
     if filename:
