@@ -23,10 +23,15 @@ run: sync-dev
 
 ## make test — the whole pytest suite (SQLite by default; PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
 test: sync-dev browser
+	@# axe-core for the accessibility tests; without npm they skip (fail under REQUIRE_SERVICES=1).
+	@[ ! -f package-lock.json ] || [ -f node_modules/axe-core/axe.min.js ] || ! command -v npm >/dev/null || \
+		npm ci --silent --no-audit --no-fund || echo "note: npm ci failed; the axe-core tests cannot run"
 	@DEBUG=$${DEBUG:-1} $(UV) run --frozen pytest $(PYTEST_ARGS)
 
 ## make bench — benchmarks that print figures (see README, Performance)
 bench: sync-dev
+	@[ -x /usr/bin/wrk ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 ; } || true
 	@DEBUG=$${DEBUG:-1} $(UV) run --frozen python benchmarks/run_all.py
 
 # Chromium for the browser tests comes from Debian; Playwright cannot download its own here.

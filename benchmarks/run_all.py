@@ -1,0 +1,31 @@
+"""`make bench`: every benchmark in turn; each prints its own figures. Exit status 1 if any
+benchmark's own correctness check failed."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHMARKS = [
+    ("registration: agenda throughput, storms", ["bench_registration.py"]),
+    ("matching: Blood Buddies schedule", ["bench_matching.py"]),
+    ("outbox: reminder delivery", ["bench_outbox.py"]),
+]
+
+
+def main() -> int:
+    failed = []
+    for title, args in BENCHMARKS:
+        script = HERE / args[0]
+        if not script.exists():
+            continue
+        print(f"\n== {title}", flush=True)
+        if subprocess.run([sys.executable, str(script), *args[1:]], cwd=HERE.parent).returncode:
+            failed.append(title)
+    if failed:
+        print("\nfailed:", ", ".join(failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
