@@ -1,16 +1,24 @@
+"""Thin Celery tasks: they take ids, re-read the rows and call the services.
+
+Both are idempotent: a duplicated, retried or redelivered message (acks_late after a killed
+worker) sends nothing twice, because delivery claims each row under a lock. Neither retries
+through the broker: a temporary failure pushes the row's due time back in the database and
+the dispatcher (on beat, every minute) picks it up; nothing is ever scheduled with an ETA.
+"""
+
 from celery import shared_task
 
-from .services import TransientDeliveryError, notification_deliver, notifications_dispatch_due
+from .services import notification_deliver, notifications_dispatch_due
+
+# One dispatcher run stops after this many seconds; beat's next run carries on.
+DISPATCH_TIME_BUDGET = 240.0
 
 
-@shared_task(bind=True, acks_late=True, max_retries=6, ignore_result=True)
-def notification_deliver_task(self, notification_id: int) -> str:
-    try:
-        return notification_deliver(notification_id=notification_id)
-    except TransientDeliveryError as exc:
-        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 900)) from exc
+@shared_task(acks_late=True, ignore_result=True)
+def notification_deliver_task(notification_id: int) -> str:
+    return notification_deliver(notification_id=notification_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def notifications_dispatch_due_task() -> dict[str, int]:
-    return notifications_dispatch_due()
+    return notifications_dispatch_due(time_budget=DISPATCH_TIME_BUDGET)

@@ -41,7 +41,9 @@ def agenda_import(*, event: Event, rows: list[AgendaRow]) -> dict[str, int]:
     rooms = {room.name: room for room in Room.objects.filter(event=event)}
     existing = {
         s.key: s
-        for s in Session.objects.select_for_update().filter(
+        # of=("self",): the default ordering joins the nullable room, and PostgreSQL refuses
+        # FOR UPDATE on the nullable side of an outer join.
+        for s in Session.objects.select_for_update(of=("self",)).filter(
             event=event, key__in=[r.key for r in rows]
         )
     }

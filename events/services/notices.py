@@ -1,14 +1,37 @@
-"""Builds the emails registration changes cause and writes them to the outbox.
+"""Builds the emails registration changes cause and writes them to the outbox, in the
+caller's transaction: confirmations, waitlist news, reminders before each item of a
+person's agenda, "your session changed" notices and staff announcements.
 
-The context holds plain data (strings, URLs), because the outbox knows no event models.
+The context holds plain data (strings, URLs, an .ics text), because the outbox knows no
+event models. Reminder due times live in the outbox rows, re-timed here when staff move a
+session; the outbox never sends a row after its `expires_at` (the session's start).
 """
+
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
-from notifications.services import notification_enqueue
+from notifications.models import Announcement, Notification
+from notifications.services import (
+    Planned,
+    announcement_send,
+    notification_cancel,
+    notification_coalesce,
+    notification_enqueue,
+    notifications_cancel,
+    notifications_plan,
+)
 
+from ..calendar import agenda_ics
 from ..models import Registration, Session
+
+# Several quick staff edits within this window make one "changed" notice.
+CHANGE_NOTICE_DELAY = timedelta(minutes=5)
+REASON_MOVED_PAST = "the session moved and this reminder's moment had passed"
+REASON_REGISTRATION_CANCELLED = "the registration was cancelled"
+REASON_CHANGE_REVERTED = "the session was changed back before the notice went out"
 
 
 def session_context(session: Session) -> dict:
@@ -18,23 +41,35 @@ def session_context(session: Session) -> dict:
         "session_title": session.title,
         "event_name": session.event.name,
         "when": f"{start:%A %-d %B %Y, %H:%M}–{end:%H:%M} ({session.event.timezone})",
+        "start_short": f"{start:%a %-d %b, %H:%M} {start:%Z}",
+        "starts_at": session.starts_at.isoformat(),
         "room": session.room.name if session.room_id else "",
+        "location": session.room.location if session.room_id else "",
         "session_url": settings.SITE_URL + session.get_absolute_url(),
         "agenda_url": settings.SITE_URL + reverse("events:my_agenda"),
     }
 
 
-def _enqueue(registration: Registration, kind: str) -> None:
+def _ics_attachment(registration: Registration) -> dict:
+    return {
+        "filename": f"session-{registration.session_id}.ics",
+        "content": agenda_ics(registrations=[registration]).decode(),
+        "mimetype": "text/calendar",
+    }
+
+
+def _enqueue(registration: Registration, kind: str, *, with_calendar: bool = False) -> None:
+    context = {**session_context(registration.session), "registration_id": registration.pk}
+    if with_calendar:
+        context["attachments"] = [_ics_attachment(registration)]
     notification_enqueue(
-        user=registration.user,
-        kind=kind,
-        key=f"reg:{registration.pk}:{kind}",
-        context={**session_context(registration.session), "registration_id": registration.pk},
+        user=registration.user, kind=kind, key=f"reg:{registration.pk}:{kind}", context=context
     )
 
 
 def registration_confirmed(registration: Registration) -> None:
-    _enqueue(registration, "registration_confirmed")
+    _enqueue(registration, "registration_confirmed", with_calendar=True)
+    reminders_schedule(registration)
 
 
 def registration_waitlisted(registration: Registration) -> None:
@@ -42,4 +77,134 @@ def registration_waitlisted(registration: Registration) -> None:
 
 
 def waitlist_promoted(registration: Registration) -> None:
-    _enqueue(registration, "waitlist_promoted")
+    _enqueue(registration, "waitlist_promoted", with_calendar=True)
+    reminders_schedule(registration)
+
+
+def registration_cancelled(registration: Registration) -> None:
+    """No reminders, and no pending "changed" notice, for a seat given up."""
+    notifications_cancel(
+        key_prefix=f"reminder:{registration.pk}:", reason=REASON_REGISTRATION_CANCELLED
+    )
+    notifications_cancel(
+        key_prefix=f"changed:{registration.session_id}:{registration.pk}:",
+        reason=REASON_REGISTRATION_CANCELLED,
+    )
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+def _reminder_plans(registration: Registration, session: Session) -> list[Planned]:
+    """Each reminder expires when the next one falls due (the last one when the session
+    starts): a reminder held up by an outage is dropped rather than sent late, or twice."""
+    context = {**session_context(session), "registration_id": registration.pk}
+    # Absolute time: "24 hours before" stays 24 hours across a daylight-saving change.
+    starts_at = session.starts_at.astimezone(UTC)
+    offsets = sorted(set(session.event.reminder_offsets or []), reverse=True)
+    plans = []
+    for offset, next_offset in zip(offsets, [*offsets[1:], 0], strict=True):
+        plans.append(
+            Planned(
+                key=f"reminder:{registration.pk}:{offset}",
+                user=registration.user,
+                kind="session_reminder",
+                context={**context, "offset_minutes": offset},
+                due_at=starts_at - timedelta(minutes=offset),
+                expires_at=starts_at - timedelta(minutes=next_offset),
+                category=Notification.Category.REMINDER,
+            )
+        )
+    return plans
+
+
+def reminders_schedule(registration: Registration) -> None:
+    """One row per offset of the event, due that long before the session starts; an offset
+    whose moment has already passed is skipped (never sent late)."""
+    notifications_plan(
+        planned=_reminder_plans(registration, registration.session),
+        passed_reason=REASON_MOVED_PAST,
+    )
+
+
+# --- staff changes ---------------------------------------------------------------------------
+
+
+def session_snapshot(session: Session) -> dict:
+    """What people were told, taken before a staff edit."""
+    return {
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "room_id": session.room_id,
+        "when": session_context(session)["when"],
+        "room": session.room.name if session.room_id else "",
+    }
+
+
+def session_updated(session: Session, *, before: dict) -> None:
+    """After a staff edit (session row locked): pending reminders follow the new time, and a
+    move (time or room) queues one "changed" notice per registrant, batched over a few
+    minutes so several quick edits make one email."""
+    registrations = list(
+        Registration.objects.filter(session=session)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("user")
+        .order_by("pk")
+    )
+    for registration in registrations:
+        registration.session = session  # the edited instance, not a fresh copy
+    confirmed = [r for r in registrations if r.status == Registration.Status.CONFIRMED]
+    notifications_plan(
+        planned=[plan for r in confirmed for plan in _reminder_plans(r, session)],
+        passed_reason=REASON_MOVED_PAST,
+    )
+    moved = (before["starts_at"], before["ends_at"], before["room_id"]) != (
+        session.starts_at,
+        session.ends_at,
+        session.room_id,
+    )
+    if not moved:
+        return
+    now = timezone.now()
+    base = session_context(session)
+    for registration in registrations:
+        context = {**base, "registration_id": registration.pk, "status": registration.status}
+        if registration.status == Registration.Status.CONFIRMED:
+            context["attachments"] = [_ics_attachment(registration)]
+        prefix = f"changed:{session.pk}:{registration.pk}:"
+        row = notification_coalesce(
+            key_prefix=prefix,
+            key=f"{prefix}{session.sequence}",
+            user=registration.user,
+            kind="session_changed",
+            context=context,
+            initial={"previous_when": before["when"], "previous_room": before["room"]},
+            due_at=now + CHANGE_NOTICE_DELAY,
+            expires_at=session.ends_at,
+        )
+        seen = row.context
+        if (seen.get("previous_when"), seen.get("previous_room")) == (seen["when"], seen["room"]):
+            notification_cancel(notification=row, reason=REASON_CHANGE_REVERTED)
+
+
+def session_announce(
+    *, session: Session, subject: str, body: str, statuses: list[str], created_by=None
+) -> Announcement:
+    """A staff message to the session's registrants with the chosen statuses."""
+    recipients = [
+        r.user
+        for r in Registration.objects.filter(session=session, status__in=statuses)
+        .select_related("user")
+        .order_by("pk")
+    ]
+    labels = {"confirmed": "people with a seat", "waitlisted": "the waitlist"}
+    who = " and ".join(labels[s] for s in statuses)
+    return announcement_send(
+        subject=subject,
+        body=body,
+        target=f"{who} of “{session.title}” ({session.event.name})",
+        target_url=settings.SITE_URL + session.get_absolute_url(),
+        recipients=recipients,
+        created_by=created_by,
+        context=session_context(session),
+    )

@@ -43,7 +43,8 @@ def _lock_sessions(*sessions: Session) -> list[Session]:
     ids = sorted({s.pk for s in sessions})
     locked = {
         s.pk: s
-        for s in Session.objects.select_for_update()
+        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the room join.
+        for s in Session.objects.select_for_update(of=("self",))
         .select_related("event", "room")
         .filter(pk__in=ids)
         .order_by("pk")
@@ -76,7 +77,10 @@ def _first_clash(*, user: User, session: Session, ignore: Session | None = None)
 
 
 def _has_free_seat(session: Session) -> bool:
-    return session.capacity is None or _confirmed_count(session) < session.capacity
+    # A drop-in has no seats (the agenda offers "Add to my agenda"), even if a capacity is set.
+    if session.registration_mode == Session.Mode.DROP_IN or session.capacity is None:
+        return True
+    return _confirmed_count(session) < session.capacity
 
 
 def _confirm(registration: Registration) -> None:
@@ -119,6 +123,38 @@ def registration_create(*, session: Session, user: User) -> Registration:
             session=session, user=user, status=Status.WAITLISTED
         )
         notices.registration_waitlisted(registration)
+    agenda_cache_bump(session.event_id)
+    return registration
+
+
+@transaction.atomic
+def registration_create_matched(*, session: Session, user: User) -> Registration:
+    """A place in a `matched` session (Blood Buddies), for the mentorship app's sign-up: the
+    rules of any seat (published, verified email, window, audience, capacity, no clash) but
+    no waitlist, since the matching decides who meets whom; a full session refuses."""
+    _lock_timeout()
+    (session,) = _lock_sessions(session)
+    user = _lock_user(user)
+    registration_check_allowed(session=session, user=user)
+    if session.registration_mode != Session.Mode.MATCHED:
+        raise ValidationError("This session is not a matched session.", code="mode")
+    if (
+        Registration.objects.filter(session=session, user=user)
+        .exclude(status=Status.CANCELLED)
+        .exists()
+    ):
+        raise ValidationError(
+            "You are already registered for this session.", code="already_registered"
+        )
+    if not _has_free_seat(session):
+        raise ValidationError("All places in this session are taken.", code="full")
+    clash = _first_clash(user=user, session=session)
+    if clash is not None:
+        raise ClashError(clash)
+    registration = Registration.objects.create(
+        session=session, user=user, status=Status.CONFIRMED, confirmed_at=timezone.now()
+    )
+    notices.registration_confirmed(registration)
     agenda_cache_bump(session.event_id)
     return registration
 
@@ -170,15 +206,32 @@ def _cancel(registration: Registration) -> None:
     registration.status = Status.CANCELLED
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+    notices.registration_cancelled(registration)
+    if registration.session.registration_mode == Session.Mode.TABLES:
+        # Leaving the career lunch frees the person's table seats (the session row is locked).
+        from .lunch import lunch_seats_release  # lunch.py builds on this module
+
+        lunch_seats_release(session=registration.session, user=registration.user)
 
 
 @transaction.atomic
 def registration_cancel(*, session: Session, user: User) -> Registration:
-    """Cancels the person's seat or waitlist place; a freed seat goes to the waitlist at once."""
+    """Cancels the person's seat or waitlist place; a freed seat goes to the waitlist at once,
+    and a waitlist that skipped this person for clashing with this seat moves too."""
     _lock_timeout()
-    (session,) = _lock_sessions(session)
+    # Sessions are locked together, in primary-key order, before any user row.
+    waiting_elsewhere = [
+        r.session
+        for r in Registration.objects.filter(user=user, status=Status.WAITLISTED)
+        .exclude(session=session)
+        .select_related("session")
+        if session_overlaps(r.session, session)
+    ]
+    session, *waiting_elsewhere = _lock_sessions(session, *waiting_elsewhere)
     registration = (
-        Registration.objects.select_for_update()
+        # of=("self",): the default ordering joins the session's nullable room, and
+        # PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+        Registration.objects.select_for_update(of=("self",))
         .filter(session=session, user=user)
         .exclude(status=Status.CANCELLED)
         .first()
@@ -189,6 +242,8 @@ def registration_cancel(*, session: Session, user: User) -> Registration:
     _cancel(registration)
     if was_confirmed:
         waitlist_promote(session=session)
+        for other in waiting_elsewhere:
+            waitlist_promote(session=other)
     agenda_cache_bump(session.event_id)
     return registration
 
@@ -233,6 +288,7 @@ def session_update(*, session: Session, changes: dict) -> Session:
         raise ValueError(f"not updatable: {sorted(unknown)}")
     _lock_timeout()
     (locked,) = _lock_sessions(session)
+    before = notices.session_snapshot(locked)
     moved = any(
         name in changes and getattr(locked, name) != changes[name]
         for name in ("starts_at", "ends_at", "room")
@@ -243,6 +299,7 @@ def session_update(*, session: Session, changes: dict) -> Session:
         locked.sequence += 1
     locked.full_clean(exclude=["career_paths"])
     locked.save()
+    notices.session_updated(locked, before=before)
     waitlist_promote(session=locked)
     agenda_cache_bump(locked.event_id)
     return locked

@@ -1,0 +1,7 @@
+from .models import NotificationPreference
+
+
+def notification_preference_get(*, user) -> NotificationPreference:
+    """The person's settings; the defaults (unsaved) when they never changed them."""
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return preference or NotificationPreference(user=user)
