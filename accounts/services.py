@@ -1,6 +1,34 @@
 from django.db import transaction
 
-from .models import Profile, User
+from .models import CareerPath, Profile, User
+
+# The career-path taxonomy of DESIGN.md (slug, name), in display order. Migration 0002 seeds
+# the same list; this copy lets load_demo restore it on a database where it was removed.
+CAREER_PATHS = [
+    ("clinical-malignant", "Clinical hematology — malignant"),
+    ("clinical-non-malignant", "Clinical hematology — non-malignant"),
+    ("medical-education", "Medical education"),
+    ("systems-based", "Systems-based hematology"),
+    ("private-practice", "Private practice"),
+    ("government", "Government"),
+    ("industry", "Industry"),
+    ("phd-research", "PhD / research careers"),
+    ("health-services", "Health services and outcomes research"),
+    ("translational", "Translational research"),
+    ("data-science", "Data science and bioinformatics"),
+]
+
+
+@transaction.atomic
+def career_paths_ensure() -> int:
+    """Creates any missing career path of the taxonomy; returns how many were created."""
+    created = 0
+    for order, (slug, name) in enumerate(CAREER_PATHS):
+        _, was_created = CareerPath.objects.get_or_create(
+            slug=slug, defaults={"name": name, "order": order}
+        )
+        created += was_created
+    return created
 
 
 def profile_ensure(*, user: User) -> Profile:

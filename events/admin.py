@@ -1,14 +1,20 @@
 import io
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from notifications.forms import AnnouncementForm
+
+from .lunch_admin import LUNCH_ACTIONS, LUNCH_INLINES, lunch_after_admin_save, lunch_inlines_for
 from .models import Event, Registration, Room, Session
 from .roster import roster_write_csv
 from .services import session_update
+from .services.notices import session_announce
 from .services.registrations import UPDATABLE
 
 
@@ -67,7 +73,8 @@ class SessionAdmin(admin.ModelAdmin):
         "is_published",
         "roster_link",
     ]
-    inlines = [RegistrationInline]
+    inlines = [RegistrationInline, *LUNCH_INLINES]
+    actions = ["announce", *LUNCH_ACTIONS]
     list_filter = ["event", "kind", "registration_mode", "is_published", "career_paths"]
     search_fields = ["title", "key", "description"]
     list_select_related = ["event", "room"]
@@ -97,6 +104,34 @@ class SessionAdmin(admin.ModelAdmin):
             '<a href="{}">CSV</a>', reverse("admin:events_session_roster", args=[obj.pk])
         )
 
+    @admin.action(description="Send an announcement to registrants…", permissions=["change"])
+    def announce(self, request, queryset):
+        """Compose a message to the selected sessions' registrants; it goes through the outbox."""
+        applying = "apply" in request.POST
+        form = AnnouncementForm(request.POST if applying else None)
+        if applying and form.is_valid():
+            sent = 0
+            for session in queryset.select_related("event", "room"):
+                announcement = session_announce(
+                    session=session,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    statuses=form.statuses(),
+                    created_by=request.user,
+                )
+                sent += announcement.recipient_count
+            self.message_user(request, f"Announcement queued for {sent} people.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Send an announcement to registrants",
+            "opts": self.model._meta,
+            "form": form,
+            "sessions": queryset.select_related("event"),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/events/session/announce.html", context)
+
     def get_urls(self):
         urls = [
             path(
@@ -116,6 +151,13 @@ class SessionAdmin(admin.ModelAdmin):
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="roster-session-{session.pk}.csv"'
         return response
+
+    def get_inlines(self, request, obj):
+        return lunch_inlines_for(obj, self.inlines)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        lunch_after_admin_save(form.instance)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -2,6 +2,7 @@ import zoneinfo
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -12,6 +13,19 @@ from accounts.models import CareerPath, CareerStage
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"“{value}” is not a known time zone (e.g. America/New_York).")
+
+
+def default_reminder_offsets() -> list[int]:
+    return [24 * 60, 60]
+
+
+def validate_reminder_offsets(value) -> None:
+    if not isinstance(value, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and 0 < v <= 60 * 24 * 60 for v in value
+    ):
+        raise ValidationError(
+            "A list of minutes before each session, e.g. [1440, 60] for 24 hours and 1 hour."
+        )
 
 
 class Event(models.Model):
@@ -30,6 +44,13 @@ class Event(models.Model):
     is_published = models.BooleanField(default=True)
     registration_opens_at = models.DateTimeField(null=True, blank=True)
     registration_closes_at = models.DateTimeField(null=True, blank=True)
+    reminder_offsets = models.JSONField(
+        default=default_reminder_offsets,
+        blank=True,
+        validators=[validate_reminder_offsets],
+        help_text="Reminders before each item of a person's agenda, in minutes "
+        "([1440, 60] = 24 hours and 1 hour before); [] sends none.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -203,3 +224,147 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.session} ({self.status})"
+
+
+# --- Career lunch: rotations, round tables, hosts and seats -----------------------------------
+
+
+class LunchRotation(models.Model):
+    """One round of a `tables` session (e.g. three rounds of 20 minutes); people move between
+    tables at each round."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="lunch_rotations")
+    number = models.PositiveSmallIntegerField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["session", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "number"], name="lunchrotation_number_unique_per_session"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="lunchrotation_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rotation {self.number}"
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "A rotation must end after it starts."})
+        session = self.session if self.session_id else None
+        if (
+            session
+            and self.starts_at
+            and self.ends_at
+            and (self.starts_at < session.starts_at or self.ends_at > session.ends_at)
+        ):
+            raise ValidationError("A rotation must lie within the lunch's start and end.")
+
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(self.session.event.tz)
+
+    def local_end(self) -> datetime:
+        return self.ends_at.astimezone(self.session.event.tz)
+
+
+class LunchTable(models.Model):
+    """A round table of a `tables` session, on one career path, with seats per rotation."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="lunch_tables")
+    number = models.PositiveSmallIntegerField()
+    career_path = models.ForeignKey(
+        CareerPath, on_delete=models.PROTECT, related_name="lunch_tables"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    seats = models.PositiveSmallIntegerField(
+        "seats per rotation", default=8, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        ordering = ["session", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "number"], name="lunchtable_number_unique_per_session"
+            ),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="lunchtable_has_seats"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Table {self.number} — {self.title or self.career_path}"
+
+
+class TableHost(models.Model):
+    """An expert hosting a table; linked to an account when the host should see the list."""
+
+    table = models.ForeignKey(LunchTable, on_delete=models.CASCADE, related_name="hosts")
+    name = models.CharField(max_length=150)
+    role = models.CharField(max_length=150, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    bio = models.TextField("short bio", max_length=600, blank=True)
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_lunch_tables",
+        limit_choices_to={"profile__is_mentor": True},
+        help_text="The host's mentor account: lets them see their table's list.",
+    )
+
+    class Meta:
+        ordering = ["table", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["table", "user"],
+                condition=Q(user__isnull=False),
+                name="tablehost_account_once_per_table",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TableSeat(models.Model):
+    """A person's pick of a table in one rotation: a seat, a waitlist place, or a cancelled pick
+    kept for history. The database holds the two rules that must never break."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        WAITLISTED = "waitlisted", "Waitlisted"
+        CANCELLED = "cancelled", "Cancelled"
+
+    rotation = models.ForeignKey(
+        LunchRotation, on_delete=models.CASCADE, related_name="table_seats"
+    )
+    table = models.ForeignKey(LunchTable, on_delete=models.CASCADE, related_name="table_seats")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="table_seats")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    # Arrival order on a cell's waitlist is (created_at, id); rows are inserted under the lunch lock.
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rotation", "user"],
+                condition=~Q(status="cancelled"),
+                name="tableseat_one_table_per_rotation",
+            ),
+            models.UniqueConstraint(
+                fields=["table", "user"],
+                condition=~Q(status="cancelled"),
+                name="tableseat_same_table_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["table", "rotation", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — table {self.table_id}, rotation {self.rotation_id} ({self.status})"

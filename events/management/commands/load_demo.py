@@ -6,7 +6,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import CareerPath, CareerStage, User
-from accounts.services import profile_ensure
+from accounts.services import career_paths_ensure, profile_ensure
+from events.models import Session
+from events.services import lunch_rotations_generate, lunch_table_ensure
 
 DEMO_CSV = Path(__file__).resolve().parents[2] / "demo" / "ash-2019.csv"
 
@@ -31,10 +33,61 @@ DEMO_ACCOUNTS = [
 ]  # fmt: skip
 
 
+DEMO_LUNCH_KEY = "trainee-lunch-2019"
+DEMO_MENTOR_HOST = "Dr. Samuel Okoye"  # the demo mentor account hosts this table
+
+# career path, title, hosts (name, role, organisation, short bio); invented people
+DEMO_LUNCH_TABLES = [
+    ("clinical-malignant", "Leukaemia and lymphoma practice", [
+        (DEMO_MENTOR_HOST, "Professor of Medicine", "Lakeside Cancer Institute",
+         "Physician-scientist in myeloid malignancies."),
+        ("Dr. Caroline Ashford", "Attending haematologist", "Bayview University Hospital",
+         "Runs a lymphoma clinic and the fellowship's clinic curriculum."),
+    ]),
+    ("clinical-malignant", "Myeloma and transplant", [
+        ("Dr. Emeka Obi", "Transplant physician", "Northfield Medical Center",
+         "Cellular therapy and myeloma; mentors first-year fellows."),
+    ]),
+    ("clinical-non-malignant", "Thrombosis and haemostasis", [
+        ("Dr. Lena Hoffmann", "Associate professor", "Riverside University",
+         "Anticoagulation and bleeding disorders clinics."),
+    ]),
+    ("clinical-non-malignant", "Sickle cell disease and haemoglobinopathies", [
+        ("Dr. Ricardo Salazar", "Clinic director", "Children's Hospital of the Gulf",
+         "Paediatric-to-adult transition care for sickle cell disease."),
+    ]),
+    ("medical-education", "Teaching and programme leadership", [
+        ("Dr. Sunita Kapoor", "Fellowship programme director", "Eastgate School of Medicine",
+         "Designs curricula and coaches new clinician-educators."),
+    ]),
+    ("systems-based", "Quality, value and hospital haematology", [
+        ("Dr. William Tran", "Medical director, haematology service line",
+         "Metro Health System", "Consultative haematology and quality improvement."),
+    ]),
+    ("private-practice", "Community oncology and haematology", [
+        ("Dr. Angela Brooks", "Partner", "Sunshine Hematology Oncology Associates",
+         "Twenty years in a community practice; building a group practice."),
+    ]),
+    ("government", "Public health and regulation", [
+        ("Dr. Marcus Lee", "Medical officer", "National Health Agency",
+         "Reviews blood products; earlier a transfusion medicine fellow."),
+    ]),
+    ("industry", "Drug development and medical affairs", [
+        ("Dr. Hana Sato", "Clinical development lead", "Meridian Therapeutics",
+         "Leads early-phase trials in benign haematology."),
+    ]),
+    ("phd-research", "Running a laboratory", [
+        ("Dr. Olivia Grant", "Principal investigator", "Institute for Blood Research",
+         "Stem cell biology; on funding, hiring and the first lab."),
+    ]),
+]  # fmt: skip
+
+
 class Command(BaseCommand):
     help = "Loads the demo meeting (ash-2019) and demo accounts; safe to run again."
 
     def handle(self, *args, **options):
+        career_paths_ensure()  # the demo programme refers to the whole taxonomy
         call_command(
             "import_agenda", "ash-2019", str(DEMO_CSV), create=True,
             name="ASH 2019 Trainee Career Programme", timezone="America/New_York", city="Orlando",
@@ -43,6 +96,34 @@ class Command(BaseCommand):
         for role, email, password, name, is_staff, profile_data in DEMO_ACCOUNTS:
             self._account(email, password, name, is_staff, dict(profile_data))
             self.stdout.write(f"{role}: {email} / password {password}")
+        self._lunch()
+        # Blood Buddies lives in the mentorship app (which builds on events): its own command.
+        call_command("load_demo_mentoring", stdout=self.stdout, stderr=self.stderr)
+
+    @transaction.atomic
+    def _lunch(self):
+        """Rotations, tables and hosts of the career lunch; a second run creates nothing."""
+        lunch = Session.objects.get(event__slug="ash-2019", key=DEMO_LUNCH_KEY)
+        if not lunch.lunch_rotations.exists():
+            lunch_rotations_generate(session=lunch, count=3, minutes=25)
+        mentor = User.objects.get(email="mentor@example.org")
+        paths = {path.slug: path for path in CareerPath.objects.all()}
+        created = 0
+        for number, (slug, title, hosts) in enumerate(DEMO_LUNCH_TABLES, start=1):
+            hosts = [
+                {"name": name, "role": role, "organisation": org, "bio": bio}
+                | ({"user": mentor} if name == DEMO_MENTOR_HOST else {})
+                for name, role, org, bio in hosts
+            ]
+            _, is_new = lunch_table_ensure(
+                session=lunch, number=number, career_path=paths[slug], title=title, seats=8,
+                hosts=hosts,
+            )  # fmt: skip
+            created += is_new
+        self.stdout.write(
+            f"Career lunch: {lunch.lunch_rotations.count()} rotations, "
+            f"{len(DEMO_LUNCH_TABLES)} tables ({created} created)"
+        )
 
     @transaction.atomic
     def _account(self, email, password, name, is_staff, profile_data):

@@ -1,0 +1,188 @@
+"""Admin for the career lunch: rotations and tables as inlines of a `tables` session, hosts as
+inlines of a table, and two actions on sessions ("copy the tables of another lunch",
+"generate rotations"). Seats change only through the services."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html_join
+
+from .lunch_forms import LunchCopyForm, RotationsGenerateForm
+from .models import LunchRotation, LunchTable, Session, TableHost
+from .services import lunch_rotations_generate, lunch_tables_copy, table_waitlists_promote
+
+
+class LunchRotationInline(admin.TabularInline):
+    model = LunchRotation
+    extra = 0
+    fields = ["number", "starts_at", "ends_at"]
+    verbose_name_plural = "Lunch rotations (or use the action “Generate lunch rotations”)"
+
+
+class LunchTableInline(admin.TabularInline):
+    model = LunchTable
+    extra = 0
+    fields = ["number", "career_path", "title", "seats", "host_names"]
+    readonly_fields = ["host_names"]
+    show_change_link = True
+    verbose_name_plural = "Lunch tables (open a table to edit its hosts)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("career_path").prefetch_related("hosts")
+
+    @admin.display(description="hosts")
+    def host_names(self, obj: LunchTable) -> str:
+        return ", ".join(host.name for host in obj.hosts.all()) if obj.pk else ""
+
+
+LUNCH_INLINES = [LunchRotationInline, LunchTableInline]
+
+
+def lunch_inlines_for(obj: Session | None, inlines: list) -> list:
+    """The lunch inlines only on a saved `tables` session."""
+    if obj is not None and obj.registration_mode == Session.Mode.TABLES:
+        return inlines
+    return [inline for inline in inlines if inline not in LUNCH_INLINES]
+
+
+def lunch_after_admin_save(obj: Session) -> None:
+    """More seats at a table (edited inline) take people from the cell's waitlist."""
+    if obj.registration_mode == Session.Mode.TABLES:
+        table_waitlists_promote(session=obj)
+
+
+def _intermediate(modeladmin, request, queryset, *, title, form, action, template):
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "opts": modeladmin.model._meta,
+        "form": form,
+        "sessions": queryset,
+        "action": action,
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, template, context)
+
+
+def _lunches(modeladmin, request, queryset):
+    lunches = list(queryset.filter(registration_mode=Session.Mode.TABLES).select_related("event"))
+    if not lunches:
+        modeladmin.message_user(
+            request, "Select sessions whose registration mode is “tables”.", messages.WARNING
+        )
+    return lunches
+
+
+@admin.action(description="Copy the tables of another lunch…", permissions=["change"])
+def lunch_tables_copy_action(modeladmin, request, queryset):
+    targets = _lunches(modeladmin, request, queryset)
+    if not targets:
+        return None
+    applying = "apply" in request.POST
+    form = LunchCopyForm(request.POST if applying else None, exclude=targets)
+    if applying and form.is_valid():
+        source = form.cleaned_data["source"]
+        for target in targets:
+            try:
+                copies = lunch_tables_copy(source=source, target=target)
+            except ValidationError as exc:
+                modeladmin.message_user(request, exc.messages[0], messages.ERROR)
+                continue
+            modeladmin.message_user(
+                request,
+                f"Copied {len(copies)} tables with their hosts into “{target.title}”.",
+                messages.SUCCESS,
+            )
+        return None
+    return _intermediate(
+        modeladmin,
+        request,
+        targets,
+        title="Copy the tables of another lunch",
+        form=form,
+        action="lunch_tables_copy_action",
+        template="admin/events/session/lunch_action.html",
+    )
+
+
+@admin.action(description="Generate lunch rotations…", permissions=["change"])
+def lunch_rotations_generate_action(modeladmin, request, queryset):
+    targets = _lunches(modeladmin, request, queryset)
+    if not targets:
+        return None
+    applying = "apply" in request.POST
+    form = RotationsGenerateForm(request.POST if applying else None)
+    if applying and form.is_valid():
+        for target in targets:
+            try:
+                rotations = lunch_rotations_generate(session=target, **form.cleaned_data)
+            except ValidationError as exc:
+                modeladmin.message_user(
+                    request, f"{target.title}: {exc.messages[0]}", messages.ERROR
+                )
+                continue
+            modeladmin.message_user(
+                request, f"“{target.title}” has {len(rotations)} rotations.", messages.SUCCESS
+            )
+        return None
+    return _intermediate(
+        modeladmin,
+        request,
+        targets,
+        title="Generate lunch rotations from the lunch's start",
+        form=form,
+        action="lunch_rotations_generate_action",
+        template="admin/events/session/lunch_action.html",
+    )
+
+
+LUNCH_ACTIONS = [lunch_tables_copy_action, lunch_rotations_generate_action]
+
+
+class TableHostInline(admin.StackedInline):
+    model = TableHost
+    extra = 1
+    fields = [("name", "role", "organisation"), "bio", "user"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(LunchTable)
+class LunchTableAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "session", "career_path", "seats", "host_list", "links"]
+    list_filter = ["session__event", "career_path"]
+    list_select_related = ["session__event", "career_path"]
+    search_fields = ["title", "hosts__name", "session__title"]
+    inlines = [TableHostInline]
+    ordering = ["session", "number"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("hosts")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "session":
+            kwargs["queryset"] = Session.objects.filter(
+                registration_mode=Session.Mode.TABLES
+            ).select_related("event")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="hosts")
+    def host_list(self, obj: LunchTable) -> str:
+        return ", ".join(host.name for host in obj.hosts.all())
+
+    @admin.display(description="lists")
+    def links(self, obj: LunchTable) -> str:
+        kwargs = {"slug": obj.session.event.slug, "pk": obj.session_id, "table_id": obj.pk}
+        return format_html_join(
+            " · ",
+            '<a href="{}">{}</a>',
+            [
+                (reverse("events:lunch_table_guests", kwargs=kwargs), "people"),
+                (reverse("events:lunch_table_roster", kwargs=kwargs), "CSV"),
+            ],
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        lunch_after_admin_save(form.instance.session)

@@ -1,0 +1,441 @@
+"""Reads of the career lunch: the trainees' grid, a host's table list, the staff overview
+with catering counts, and a person's tables for the agenda and calendar. Each costs the same
+number of queries for 4 tables or 400."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import CareerPath, Profile
+
+from .models import (
+    Event,
+    LunchRotation,
+    LunchTable,
+    Registration,
+    Session,
+    TableHost,
+    TableSeat,
+)
+from .selectors import session_annotate_state, sessions_annotate_for_user
+
+SeatStatus = TableSeat.Status
+ACTIVE = (SeatStatus.CONFIRMED, SeatStatus.WAITLISTED)
+
+
+def lunch_get(*, event: Event, pk: int) -> Session:
+    """A published `tables` session of the event; 404 for anything else."""
+    return get_object_or_404(
+        Session.objects.select_related("event", "room"),
+        pk=pk,
+        event=event,
+        is_published=True,
+        registration_mode=Session.Mode.TABLES,
+    )
+
+
+def lunch_get_for_action(*, slug: str, pk: int) -> Session:
+    return get_object_or_404(
+        Session.objects.select_related("event"),
+        pk=pk,
+        event__slug=slug,
+        is_published=True,
+        registration_mode=Session.Mode.TABLES,
+    )
+
+
+def lunch_rotation_get(*, session: Session, pk: int) -> LunchRotation:
+    """404 for a rotation that does not exist or belongs to another lunch."""
+    return get_object_or_404(LunchRotation, pk=pk, session=session)
+
+
+def lunch_table_get(*, session: Session, pk: int) -> LunchTable:
+    """404 for a table that does not exist or belongs to another lunch."""
+    return get_object_or_404(
+        LunchTable.objects.select_related("career_path"), pk=pk, session=session
+    )
+
+
+def _rotations(session: Session) -> list[LunchRotation]:
+    rotations = list(LunchRotation.objects.filter(session=session).order_by("number"))
+    for rotation in rotations:
+        rotation.session = session  # local times without a query per rotation
+    return rotations
+
+
+def _tables(session: Session) -> list[LunchTable]:
+    return list(
+        LunchTable.objects.filter(session=session)
+        .select_related("career_path")
+        .prefetch_related(Prefetch("hosts", queryset=TableHost.objects.order_by("id")))
+        .order_by("number")
+    )
+
+
+def _cell_counts(session: Session) -> dict[tuple[int, int], dict[str, int]]:
+    rows = (
+        TableSeat.objects.filter(rotation__session=session, status__in=ACTIVE)
+        .order_by()
+        .values("table_id", "rotation_id", "status")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[tuple[int, int], dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault((row["table_id"], row["rotation_id"]), {})[row["status"]] = row["n"]
+    return counts
+
+
+def _seat_position() -> Coalesce:
+    ahead = (
+        TableSeat.objects.filter(
+            table=OuterRef("table"), rotation=OuterRef("rotation"), status=SeatStatus.WAITLISTED
+        )
+        .filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), id__lt=OuterRef("id"))
+        )
+        .order_by()
+        .values("table")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1
+
+
+def table_seats_for_user(*, session: Session, user) -> list[TableSeat]:
+    """The person's active picks at the lunch with waitlist positions, in rotation order."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        TableSeat.objects.filter(user=user, rotation__session=session, status__in=ACTIVE)
+        .select_related("rotation", "table__career_path")
+        .annotate(position=_seat_position())
+        .order_by("rotation__number")
+    )
+
+
+def table_seat_position(*, seat: TableSeat) -> int | None:
+    if seat.status != SeatStatus.WAITLISTED:
+        return None
+    return TableSeat.objects.filter(pk=seat.pk).annotate(position=_seat_position()).get().position
+
+
+@dataclass
+class Cell:
+    table: LunchTable
+    rotation: LunchRotation
+    confirmed: int
+    waiting: int
+    my_pick: TableSeat | None = None
+    # What the person can do here: "drop", "take", "waitlist", "change" or "" (nothing).
+    action: str = ""
+    note: str = ""
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.table.seats - self.confirmed, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.seats_left == 0
+
+
+@dataclass
+class GridRow:
+    table: LunchTable
+    cells: list[Cell]
+    is_interest: bool
+
+
+@dataclass
+class LunchGrid:
+    session: Session
+    rotations: list[LunchRotation]
+    rows: list[GridRow]
+    picks: list[TableSeat] = field(default_factory=list)
+    hosted_tables: list[LunchTable] = field(default_factory=list)
+
+    @property
+    def registration(self) -> Registration | None:
+        return self.session.my_registration
+
+    @property
+    def can_pick(self) -> bool:
+        """Whether the grid offers take/switch/waitlist buttons (drop is always offered)."""
+        session = self.session
+        if session.closed_reason:
+            return False
+        return self.registration is not None or not (session.audience_note or session.clash_with)
+
+    @property
+    def picks_by_rotation(self) -> list[tuple[LunchRotation, TableSeat | None]]:
+        mine = {seat.rotation_id: seat for seat in self.picks}
+        return [(rotation, mine.get(rotation.pk)) for rotation in self.rotations]
+
+
+def _cell_action(cell: Cell, pick: TableSeat | None, table_pick: TableSeat | None) -> None:
+    if pick is not None and pick.table_id == cell.table.pk:
+        cell.my_pick = pick
+        cell.action = "drop"
+    elif table_pick is not None:
+        cell.note = f"Your pick in rotation {table_pick.rotation.number}"
+    elif pick is not None:
+        cell.action = "" if cell.is_full else "change"
+    else:
+        cell.action = "waitlist" if cell.is_full else "take"
+
+
+def lunch_grid(*, session: Session, user) -> LunchGrid:
+    """Tables × rotations with seats left, the person's picks and interests, and what they
+    may do in each cell; the same queries for any number of tables."""
+    sessions_annotate_for_user(sessions=[session], user=user)
+    session_annotate_state(session)
+    rotations = _rotations(session)
+    tables = _tables(session)
+    counts = _cell_counts(session)
+    picks = table_seats_for_user(session=session, user=user)
+    for seat in picks:
+        seat.rotation.session = session
+    by_rotation = {seat.rotation_id: seat for seat in picks}
+    by_table = {seat.table_id: seat for seat in picks}
+    interests: set[int] = set()
+    if user.is_authenticated:
+        interests = set(
+            CareerPath.objects.filter(interested_profiles__user=user).values_list("id", flat=True)
+        )
+    rows = []
+    hosted = []
+    for table in tables:
+        if user.is_authenticated and any(h.user_id == user.pk for h in table.hosts.all()):
+            hosted.append(table)
+        cells = []
+        for rotation in rotations:
+            numbers = counts.get((table.pk, rotation.pk), {})
+            cell = Cell(
+                table=table,
+                rotation=rotation,
+                confirmed=numbers.get(SeatStatus.CONFIRMED, 0),
+                waiting=numbers.get(SeatStatus.WAITLISTED, 0),
+            )
+            if user.is_authenticated:
+                _cell_action(cell, by_rotation.get(rotation.pk), by_table.get(table.pk))
+            cells.append(cell)
+        rows.append(
+            GridRow(table=table, cells=cells, is_interest=table.career_path_id in interests)
+        )
+    return LunchGrid(
+        session=session, rotations=rotations, rows=rows, picks=picks, hosted_tables=hosted
+    )
+
+
+def lunch_alternatives(
+    *, session: Session, table: LunchTable, rotation: LunchRotation, user
+) -> list[LunchTable]:
+    """Other tables of the same career path with seats in that rotation, that the person has
+    not picked yet (each with `seats_left`)."""
+    mine = TableSeat.objects.filter(user=user, status__in=ACTIVE).values("table_id")
+    candidates = (
+        LunchTable.objects.filter(session=session, career_path_id=table.career_path_id)
+        .exclude(pk=table.pk)
+        .exclude(pk__in=mine)
+        .select_related("career_path")
+        .annotate(
+            taken=Count(
+                "table_seats",
+                filter=Q(table_seats__rotation=rotation, table_seats__status=SeatStatus.CONFIRMED),
+            )
+        )
+        .order_by("number")
+    )
+    found = []
+    for candidate in candidates:
+        candidate.seats_left = candidate.seats - candidate.taken
+        if candidate.seats_left > 0:
+            found.append(candidate)
+    return found
+
+
+# --- hosts and staff ----------------------------------------------------------------------------
+
+
+def lunch_table_get_for_host(*, session: Session, pk: int, user) -> LunchTable:
+    """The table whose list the person may read: a table they host (staff: any table of the
+    lunch). Anyone else, another table or another lunch's table: 404."""
+    tables = LunchTable.objects.select_related("career_path").filter(session=session)
+    if not user.is_staff:
+        tables = tables.filter(hosts__user=user).distinct()
+    table = tables.filter(pk=pk).first()
+    if table is None:
+        raise Http404("No such table.")
+    return table
+
+
+def lunch_tables_hosted_by(*, session: Session, user) -> list[LunchTable]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        LunchTable.objects.filter(session=session, hosts__user=user)
+        .select_related("career_path")
+        .distinct()
+        .order_by("number")
+    )
+
+
+@dataclass
+class RotationList:
+    rotation: LunchRotation
+    seated: list[TableSeat]
+    waiting: list[TableSeat]
+
+
+def lunch_table_guests(*, table: LunchTable) -> list[RotationList]:
+    """Per rotation: the people seated at the table (name, career stage, institution,
+    interests), then its waitlist in arrival order with positions."""
+    session = table.session
+    rotations = _rotations(session)
+    seats = list(
+        TableSeat.objects.filter(table=table, status__in=ACTIVE)
+        .select_related("user__profile")
+        .prefetch_related(
+            Prefetch("user__profile__interests", queryset=CareerPath.objects.order_by("order"))
+        )
+        .order_by("created_at", "id")
+    )
+    lists = {
+        rotation.pk: RotationList(rotation=rotation, seated=[], waiting=[])
+        for rotation in rotations
+    }
+    for seat in seats:
+        entry = lists[seat.rotation_id]
+        seat.rotation = entry.rotation
+        if seat.status == SeatStatus.CONFIRMED:
+            entry.seated.append(seat)
+        else:
+            entry.waiting.append(seat)
+            seat.position = len(entry.waiting)
+    return list(lists.values())
+
+
+@dataclass
+class OverviewRow:
+    table: LunchTable
+    cells: list[Cell]
+
+
+@dataclass
+class LunchOverview:
+    rotations: list[LunchRotation]
+    rows: list[OverviewRow]
+    seated_per_rotation: list[int]
+    seats_per_rotation: int
+    registered: int
+    seated_people: int
+    dietary: list[tuple[str, int]]
+    accessibility: list[tuple[str, int]]
+
+
+def _needs_count(values: list[str]) -> list[tuple[str, int]]:
+    """Free-text needs grouped case-insensitively, most frequent first; the label is the first
+    spelling seen."""
+    labels: dict[str, str] = {}
+    counter: Counter[str] = Counter()
+    for value in values:
+        text = " ".join((value or "").split())
+        if not text:
+            continue
+        key = text.casefold()
+        labels.setdefault(key, text)
+        counter[key] += 1
+    return [(labels[key], n) for key, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def lunch_overview(*, session: Session) -> LunchOverview:
+    """Fill per table and rotation, and for catering the needs of everyone seated."""
+    rotations = _rotations(session)
+    tables = _tables(session)
+    counts = _cell_counts(session)
+    rows = []
+    seated_per_rotation = [0] * len(rotations)
+    for table in tables:
+        cells = []
+        for index, rotation in enumerate(rotations):
+            numbers = counts.get((table.pk, rotation.pk), {})
+            cell = Cell(
+                table=table,
+                rotation=rotation,
+                confirmed=numbers.get(SeatStatus.CONFIRMED, 0),
+                waiting=numbers.get(SeatStatus.WAITLISTED, 0),
+            )
+            seated_per_rotation[index] += cell.confirmed
+            cells.append(cell)
+        rows.append(OverviewRow(table=table, cells=cells))
+    needs = list(
+        Profile.objects.filter(
+            user__table_seats__rotation__session=session,
+            user__table_seats__status=SeatStatus.CONFIRMED,
+        )
+        .distinct()
+        .values_list("dietary_needs", "accessibility_needs")
+    )
+    registered = Registration.objects.filter(
+        session=session, status=Registration.Status.CONFIRMED
+    ).count()
+    return LunchOverview(
+        rotations=rotations,
+        rows=rows,
+        seated_per_rotation=seated_per_rotation,
+        seats_per_rotation=sum(table.seats for table in tables),
+        registered=registered,
+        seated_people=len(needs),
+        dietary=_needs_count([dietary for dietary, _ in needs]),
+        accessibility=_needs_count([access for _, access in needs]),
+    )
+
+
+def lunch_table_roster(*, table: LunchTable) -> list[TableSeat]:
+    """Everyone with a pick at the table, per rotation: seated first, then the waitlist with
+    positions; with the profile fields staff and hosts need."""
+    return [
+        seat for entry in lunch_table_guests(table=table) for seat in entry.seated + entry.waiting
+    ]
+
+
+# --- my agenda and calendar ----------------------------------------------------------------------
+
+
+def lunch_picks_for_registrations(
+    *, registrations: list[Registration]
+) -> dict[int, list[TableSeat]]:
+    """For each confirmed lunch registration among `registrations`, the person's picks at that
+    lunch (rotation order, waitlist positions); one query, none when there is no lunch."""
+    lunches = [
+        r
+        for r in registrations
+        if r.status == Registration.Status.CONFIRMED
+        and r.session.registration_mode == Session.Mode.TABLES
+    ]
+    if not lunches:
+        return {}
+    by_key = {(r.user_id, r.session_id): r for r in lunches}
+    seats = (
+        TableSeat.objects.filter(
+            user_id__in={r.user_id for r in lunches},
+            rotation__session_id__in={r.session_id for r in lunches},
+            status__in=ACTIVE,
+        )
+        .select_related("rotation", "table__career_path")
+        .annotate(position=_seat_position())
+        .order_by("rotation__number")
+    )
+    picks: dict[int, list[TableSeat]] = {r.pk: [] for r in lunches}
+    for seat in seats:
+        registration = by_key.get((seat.user_id, seat.rotation.session_id))
+        if registration is None:
+            continue
+        seat.rotation.session = registration.session
+        picks[registration.pk].append(seat)
+    return picks

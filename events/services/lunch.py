@@ -1,0 +1,496 @@
+"""Career-lunch rules: round tables per career path, rotations, free movement.
+
+- A person holds at most one pick (seat or waitlist place) per rotation, and a table at most
+  once over the whole lunch; the database enforces both (partial unique constraints).
+- Seats are per table and rotation and exact under concurrency; a full cell offers the other
+  tables of the same career path in that rotation, or the cell's waitlist, which promotes in
+  arrival order when a seat frees (with an email through the outbox).
+- The lunch is one agenda item: the first pick, a waitlist place or "walk in" creates the
+  person's confirmed Registration for the lunch session, with the clash check every session
+  has; cancelling that registration drops the person's picks (`lunch_seats_release`, called
+  from `registrations._cancel`).
+
+Locking discipline, the same as registrations: the lunch's session row first
+(`select_for_update(of=("self",))`), then the user row. Every write to a lunch's seats holds
+its session row, so counting a cell and inserting a seat never race.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import CareerPath, User
+from notifications.services import notification_enqueue
+
+from ..lunch_selectors import lunch_alternatives
+from ..models import LunchRotation, LunchTable, Registration, Session, TableHost, TableSeat
+from ..rules import registration_check_allowed
+from . import notices
+from .cache import agenda_cache_bump
+from .registrations import ClashError, _first_clash, _lock_sessions, _lock_timeout, _lock_user
+
+SeatStatus = TableSeat.Status
+ACTIVE = (SeatStatus.CONFIRMED, SeatStatus.WAITLISTED)
+
+
+def table_label(table: LunchTable) -> str:
+    return f"Table {table.number} ({table.career_path.name})"
+
+
+class TableFullError(ValidationError):
+    """No seat left in the cell; `alternatives` are the other tables of the same career path
+    with seats in that rotation (each with `seats_left`), for the page to offer."""
+
+    def __init__(
+        self,
+        *,
+        table: LunchTable,
+        rotation: LunchRotation,
+        alternatives: list[LunchTable],
+        unchanged: str = "",
+    ):
+        path = table.career_path.name
+        message = f"{table_label(table)} is full in rotation {rotation.number}."
+        if alternatives:
+            others = ", ".join(
+                f"Table {t.number} ({t.seats_left} seat{'s' if t.seats_left != 1 else ''} left)"
+                for t in alternatives
+            )
+            message += f" Other {path} tables with seats then: {others}."
+        else:
+            message += f" No other {path} table has a seat then."
+        message += " You can also join its waitlist."
+        if unchanged:
+            message += f" {unchanged}"
+        super().__init__(message, code="table_full")
+        self.table = table
+        self.rotation = rotation
+        self.alternatives = alternatives
+
+
+# --- helpers (call with the lunch's session row locked) ---------------------------------------
+
+
+def _lock_lunch(session: Session, user: User | None = None) -> tuple[Session, User | None]:
+    _lock_timeout()
+    (session,) = _lock_sessions(session)
+    if session.registration_mode != Session.Mode.TABLES:
+        raise ValidationError("This session has no lunch tables.", code="mode")
+    return session, (_lock_user(user) if user is not None else None)
+
+
+def _fresh_cell(
+    session: Session, rotation: LunchRotation, table: LunchTable
+) -> tuple[LunchRotation, LunchTable]:
+    """Re-reads both under the lock (staff may have changed the seats) and checks they belong
+    to this lunch; views already answer 404 for another lunch's ids."""
+    rotation = LunchRotation.objects.filter(pk=rotation.pk, session=session).first()
+    table = (
+        LunchTable.objects.select_related("career_path")
+        .filter(pk=table.pk, session=session)
+        .first()
+    )
+    if rotation is None or table is None:
+        raise ValidationError("That table or rotation is not part of this lunch.", code="other")
+    return rotation, table
+
+
+def _confirmed_in_cell(table: LunchTable, rotation: LunchRotation) -> int:
+    return TableSeat.objects.filter(
+        table=table, rotation=rotation, status=SeatStatus.CONFIRMED
+    ).count()
+
+
+def _pick_in_rotation(user: User, rotation: LunchRotation) -> TableSeat | None:
+    return (
+        TableSeat.objects.filter(user=user, rotation=rotation, status__in=ACTIVE)
+        .select_related("table__career_path", "rotation")
+        .first()
+    )
+
+
+def _check_table_once(user: User, table: LunchTable) -> None:
+    earlier = (
+        TableSeat.objects.filter(user=user, table=table, status__in=ACTIVE)
+        .select_related("rotation")
+        .first()
+    )
+    if earlier is not None:
+        raise ValidationError(
+            f"You already picked {table_label(table)} in rotation {earlier.rotation.number}: "
+            "each table once, so you meet more people. Nothing changed.",
+            code="table_once",
+        )
+
+
+def _lunch_registration(session: Session, user: User) -> Registration | None:
+    return (
+        Registration.objects.filter(session=session, user=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .first()
+    )
+
+
+def _registration_ensure(session: Session, user: User) -> Registration:
+    """The lunch on the person's agenda: kept if there, else created with the clash check."""
+    registration = _lunch_registration(session, user)
+    if registration is not None:
+        return registration
+    if session.capacity is not None:
+        confirmed = Registration.objects.filter(
+            session=session, status=Registration.Status.CONFIRMED
+        ).count()
+        if confirmed >= session.capacity:
+            raise ValidationError(
+                "The lunch has reached the number of people its room holds.", code="lunch_full"
+            )
+    clash = _first_clash(user=user, session=session)
+    if clash is not None:
+        raise ClashError(clash)
+    registration = Registration.objects.create(
+        session=session,
+        user=user,
+        status=Registration.Status.CONFIRMED,
+        confirmed_at=timezone.now(),
+    )
+    notices.registration_confirmed(registration)
+    agenda_cache_bump(session.event_id)
+    return registration
+
+
+def _touch(registration: Registration) -> None:
+    # The calendar's LAST-MODIFIED follows the registration: the tables in its description
+    # changed, so calendar apps should replace their copy.
+    Registration.objects.filter(pk=registration.pk).update(updated_at=timezone.now())
+
+
+def _seat_cancel(seat: TableSeat) -> None:
+    seat.status = SeatStatus.CANCELLED
+    seat.cancelled_at = timezone.now()
+    seat.save(update_fields=["status", "cancelled_at", "updated_at"])
+
+
+def _seat_create(
+    *, rotation: LunchRotation, table: LunchTable, user: User, status: str
+) -> TableSeat:
+    return TableSeat.objects.create(
+        rotation=rotation,
+        table=table,
+        user=user,
+        status=status,
+        confirmed_at=timezone.now() if status == SeatStatus.CONFIRMED else None,
+    )
+
+
+def _notify_promoted(session: Session, seat: TableSeat) -> None:
+    rotation, table = seat.rotation, seat.table
+    start = rotation.starts_at.astimezone(session.event.tz)
+    end = rotation.ends_at.astimezone(session.event.tz)
+    grid_path = reverse("events:lunch_grid", kwargs={"slug": session.event.slug, "pk": session.pk})
+    notification_enqueue(
+        user=seat.user,
+        kind="lunch_table_promoted",
+        key=f"tableseat:{seat.pk}:promoted",
+        context={
+            **notices.session_context(session),
+            "rotation_number": rotation.number,
+            "rotation_when": f"{start:%H:%M}–{end:%H:%M}",
+            "table_label": table_label(table),
+            "table_title": table.title,
+            "tables_url": settings.SITE_URL + grid_path,
+        },
+    )
+
+
+def _cell_promote(session: Session, table: LunchTable, rotation: LunchRotation) -> list[TableSeat]:
+    """Fills the cell's free seats from its waitlist in arrival order. Everyone waiting holds
+    the lunch registration already (dropping it drops their picks), so no clash check."""
+    free = table.seats - _confirmed_in_cell(table, rotation)
+    if free <= 0:
+        return []
+    waiting = list(
+        TableSeat.objects.filter(table=table, rotation=rotation, status=SeatStatus.WAITLISTED)
+        .select_related("user", "table__career_path", "rotation")
+        .order_by("created_at", "id")[:free]
+    )
+    for seat in waiting:
+        seat.status = SeatStatus.CONFIRMED
+        seat.confirmed_at = timezone.now()
+        seat.save(update_fields=["status", "confirmed_at", "updated_at"])
+        _notify_promoted(session, seat)
+        registration = _lunch_registration(session, seat.user)
+        if registration is not None:
+            _touch(registration)
+    return waiting
+
+
+# --- trainees ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def lunch_join(*, session: Session, user: User) -> Registration:
+    """Walk in: the lunch goes on the person's agenda without a table."""
+    session, user = _lock_lunch(session, user)
+    if _lunch_registration(session, user) is not None:
+        raise ValidationError("The lunch is already on your agenda.", code="already_registered")
+    registration_check_allowed(session=session, user=user)
+    return _registration_ensure(session, user)
+
+
+@transaction.atomic
+def table_seat_take(
+    *,
+    session: Session,
+    rotation: LunchRotation,
+    table: LunchTable,
+    user: User,
+    join_waitlist: bool = False,
+) -> TableSeat:
+    """A seat at `table` in `rotation`; when the cell is full, its waitlist if asked for, else
+    TableFullError with the alternatives. Nothing is written when a rule refuses."""
+    session, user = _lock_lunch(session, user)
+    rotation, table = _fresh_cell(session, rotation, table)
+    registration_check_allowed(session=session, user=user)
+    current = _pick_in_rotation(user, rotation)
+    if current is not None and current.table_id == table.pk:
+        raise ValidationError(
+            f"{table_label(table)} is already your pick in rotation {rotation.number}.",
+            code="already_picked",
+        )
+    if current is not None:
+        raise ValidationError(
+            f"You already have {table_label(current.table)} in rotation {rotation.number}: "
+            "one table per rotation. Change or drop that pick instead; nothing changed.",
+            code="one_per_rotation",
+        )
+    _check_table_once(user, table)
+    if _confirmed_in_cell(table, rotation) < table.seats:
+        status = SeatStatus.CONFIRMED
+    elif join_waitlist:
+        status = SeatStatus.WAITLISTED
+    else:
+        raise TableFullError(
+            table=table,
+            rotation=rotation,
+            alternatives=lunch_alternatives(
+                session=session, table=table, rotation=rotation, user=user
+            ),
+        )
+    registration = _registration_ensure(session, user)
+    seat = _seat_create(rotation=rotation, table=table, user=user, status=status)
+    _touch(registration)
+    return seat
+
+
+@transaction.atomic
+def table_seat_change(
+    *,
+    session: Session,
+    rotation: LunchRotation,
+    table: LunchTable,
+    user: User,
+    join_waitlist: bool = False,
+) -> TableSeat:
+    """Moves the person's pick in `rotation` to `table` in one step. When `table` is full the
+    pick stays as it was (TableFullError), unless `join_waitlist`: then it is given up for a
+    place on the new table's waitlist."""
+    session, user = _lock_lunch(session, user)
+    rotation, table = _fresh_cell(session, rotation, table)
+    registration_check_allowed(session=session, user=user)
+    current = _pick_in_rotation(user, rotation)
+    if current is None:
+        raise ValidationError(
+            f"You have no table in rotation {rotation.number} to change; pick one instead.",
+            code="no_pick",
+        )
+    if current.table_id == table.pk:
+        raise ValidationError(
+            f"{table_label(table)} is already your pick in rotation {rotation.number}.",
+            code="already_picked",
+        )
+    _check_table_once(user, table)
+    if _confirmed_in_cell(table, rotation) < table.seats:
+        status = SeatStatus.CONFIRMED
+    elif join_waitlist:
+        status = SeatStatus.WAITLISTED
+    else:
+        raise TableFullError(
+            table=table,
+            rotation=rotation,
+            alternatives=lunch_alternatives(
+                session=session, table=table, rotation=rotation, user=user
+            ),
+            unchanged=f"Your pick of {table_label(current.table)} is unchanged.",
+        )
+    was_seated = current.status == SeatStatus.CONFIRMED
+    _seat_cancel(current)
+    seat = _seat_create(rotation=rotation, table=table, user=user, status=status)
+    if was_seated:
+        _cell_promote(session, current.table, rotation)
+    _touch(_registration_ensure(session, user))
+    return seat
+
+
+@transaction.atomic
+def table_seat_drop(*, session: Session, rotation: LunchRotation, user: User) -> TableSeat:
+    """Gives up the person's pick in `rotation` (seat or waitlist place); a freed seat goes to
+    the cell's waitlist at once. The lunch stays on the agenda (walk in)."""
+    session, user = _lock_lunch(session, user)
+    if rotation.session_id != session.pk:
+        raise ValidationError("That rotation is not part of this lunch.", code="other")
+    current = _pick_in_rotation(user, rotation)
+    if current is None:
+        raise ValidationError(f"You have no table in rotation {rotation.number}.", code="no_pick")
+    was_seated = current.status == SeatStatus.CONFIRMED
+    _seat_cancel(current)
+    if was_seated:
+        _cell_promote(session, current.table, current.rotation)
+    registration = _lunch_registration(session, user)
+    if registration is not None:
+        _touch(registration)
+    return current
+
+
+def lunch_seats_release(*, session: Session, user: User) -> list[TableSeat]:
+    """Drops every pick the person holds at this lunch and promotes the waitlists. Called when
+    the lunch registration is cancelled, with the lunch's session row locked."""
+    seats = list(
+        TableSeat.objects.filter(user=user, rotation__session=session, status__in=ACTIVE)
+        .select_related("table__career_path", "rotation")
+        .order_by("rotation__number")
+    )
+    for seat in seats:
+        was_seated = seat.status == SeatStatus.CONFIRMED
+        _seat_cancel(seat)
+        if was_seated:
+            _cell_promote(session, seat.table, seat.rotation)
+    return seats
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def table_waitlists_promote(*, session: Session) -> list[TableSeat]:
+    """After staff add seats to a table: every cell with free seats takes from its waitlist."""
+    session, _ = _lock_lunch(session)
+    cells = (
+        TableSeat.objects.filter(rotation__session=session, status=SeatStatus.WAITLISTED)
+        .values_list("table_id", "rotation_id")
+        .distinct()
+        .order_by("table_id", "rotation_id")
+    )
+    tables = {
+        t.pk: t for t in LunchTable.objects.filter(session=session).select_related("career_path")
+    }
+    rotations = {r.pk: r for r in LunchRotation.objects.filter(session=session)}
+    promoted: list[TableSeat] = []
+    for table_id, rotation_id in list(cells):
+        promoted += _cell_promote(session, tables[table_id], rotations[rotation_id])
+    return promoted
+
+
+@transaction.atomic
+def lunch_rotations_generate(*, session: Session, count: int, minutes: int) -> list[LunchRotation]:
+    """`count` back-to-back rotations of `minutes` from the lunch's start, numbered from 1.
+    Replaces the lunch's rotations as long as nobody has picked a table in them."""
+    if count < 1 or minutes < 1:
+        raise ValidationError("Give at least one rotation of at least one minute.", code="invalid")
+    session, _ = _lock_lunch(session)
+    end = session.starts_at + timedelta(minutes=count * minutes)
+    if end > session.ends_at:
+        tz = session.event.tz
+        raise ValidationError(
+            f"{count} rotations of {minutes} minutes would end at "
+            f"{end.astimezone(tz):%H:%M}, after the lunch ends "
+            f"({session.ends_at.astimezone(tz):%H:%M}).",
+            code="too_long",
+        )
+    if TableSeat.objects.filter(rotation__session=session, status__in=ACTIVE).exists():
+        raise ValidationError(
+            "People have picked tables in the current rotations; change those by hand.",
+            code="has_seats",
+        )
+    LunchRotation.objects.filter(session=session).delete()
+    return LunchRotation.objects.bulk_create(
+        [
+            LunchRotation(
+                session=session,
+                number=number,
+                starts_at=session.starts_at + timedelta(minutes=(number - 1) * minutes),
+                ends_at=session.starts_at + timedelta(minutes=number * minutes),
+            )
+            for number in range(1, count + 1)
+        ]
+    )
+
+
+@transaction.atomic
+def lunch_tables_copy(*, source: Session, target: Session) -> list[LunchTable]:
+    """Copies the tables and their hosts of `source` (e.g. last year's lunch) into `target`,
+    which must have no tables yet."""
+    if source.pk == target.pk:
+        raise ValidationError("Choose another lunch to copy the tables from.", code="same")
+    _lock_timeout()
+    source, target = _lock_sessions(source, target)
+    for lunch in (source, target):
+        if lunch.registration_mode != Session.Mode.TABLES:
+            raise ValidationError(f"“{lunch.title}” has no lunch tables.", code="mode")
+    if LunchTable.objects.filter(session=target).exists():
+        raise ValidationError(
+            f"“{target.title}” already has tables; copy only into a lunch without tables.",
+            code="has_tables",
+        )
+    copies = []
+    for table in LunchTable.objects.filter(session=source).prefetch_related("hosts"):
+        copy = LunchTable.objects.create(
+            session=target,
+            number=table.number,
+            career_path_id=table.career_path_id,
+            title=table.title,
+            seats=table.seats,
+        )
+        TableHost.objects.bulk_create(
+            TableHost(
+                table=copy,
+                name=host.name,
+                role=host.role,
+                organisation=host.organisation,
+                bio=host.bio,
+                user_id=host.user_id,
+            )
+            for host in table.hosts.all()
+        )
+        copies.append(copy)
+    return copies
+
+
+@transaction.atomic
+def lunch_table_ensure(
+    *,
+    session: Session,
+    number: int,
+    career_path: CareerPath,
+    title: str = "",
+    seats: int = 8,
+    hosts: list[dict] = (),
+) -> tuple[LunchTable, bool]:
+    """The table numbered `number`, created with its hosts when missing (hosts are matched by
+    name, so running it again creates nothing); an existing table keeps its settings."""
+    table, created = LunchTable.objects.get_or_create(
+        session=session,
+        number=number,
+        defaults={"career_path": career_path, "title": title, "seats": seats},
+    )
+    for host in hosts:
+        data = dict(host)
+        name = data.pop("name")
+        row, _ = TableHost.objects.get_or_create(table=table, name=name, defaults=data)
+        if data.get("user") is not None and row.user_id is None:
+            row.user = data["user"]
+            row.save(update_fields=["user"])
+    return table, created
