@@ -14,5 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("mentorship/", include("mentorship.urls")),
     path("", include("events.urls")),
 ]

@@ -5,10 +5,26 @@ from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
-from .models import Registration
+from .hooks import CalendarItem, calendar_additions
+from .lunch_selectors import lunch_picks_for_registrations
+from .models import Registration, TableSeat
 
 
-def agenda_ics(*, registrations: list[Registration]) -> bytes:
+def _lunch_tables_text(picks: list[TableSeat], tz) -> str:
+    if not picks:
+        return "Your tables: none picked; walk in and sit where there is room."
+    lines = ["Your tables:"]
+    for pick in picks:
+        start, end = pick.rotation.starts_at.astimezone(tz), pick.rotation.ends_at.astimezone(tz)
+        waiting = " (on the waitlist)" if pick.status == TableSeat.Status.WAITLISTED else ""
+        lines.append(
+            f"Rotation {pick.rotation.number}, {start:%H:%M}–{end:%H:%M}: "
+            f"Table {pick.table.number} — {pick.table.career_path.name}{waiting}"
+        )
+    return "\n".join(lines)
+
+
+def agenda_ics(*, registrations: list[Registration], user=None) -> bytes:
     """Confirmed items only: a cancelled or lost seat disappears from subscribed calendars.
 
     UIDs are stable per registration, SEQUENCE follows the session's, and times carry the
@@ -21,6 +37,9 @@ def agenda_ics(*, registrations: list[Registration]) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "My trainee agenda")
     now = timezone.now()
+    lunch_picks = lunch_picks_for_registrations(registrations=registrations)
+    # Other apps' additions (Blood Buddies rounds), for a person's whole feed.
+    extra = calendar_additions(user=user, registrations=registrations) if user else None
     for registration in registrations:
         if registration.status != Registration.Status.CONFIRMED:
             continue
@@ -41,8 +60,33 @@ def agenda_ics(*, registrations: list[Registration]) -> bytes:
         description = [session.get_kind_display(), url]
         if session.description:
             description.insert(1, session.description)
+        if registration.pk in lunch_picks:
+            description.insert(1, _lunch_tables_text(lunch_picks[registration.pk], tz))
+        if extra and registration.pk in extra.notes:
+            description[1:1] = extra.notes[registration.pk]
         item.add("description", "\n\n".join(description))
         item.add("status", "CONFIRMED")
         calendar.add_component(item)
+    for other in extra.items if extra else []:
+        calendar.add_component(_extra_item(other, host, now))
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def _extra_item(other: CalendarItem, host: str, now) -> VEvent:
+    session, tz = other.session, other.session.event.tz
+    item = VEvent()
+    item.add("uid", f"{other.uid}@{host}")
+    item.add("dtstamp", now)
+    item.add("dtstart", session.starts_at.astimezone(tz))
+    item.add("dtend", session.ends_at.astimezone(tz))
+    item.add("summary", other.summary)
+    item.add("sequence", other.sequence)
+    item.add("last-modified", other.last_modified)
+    if session.room_id:
+        item.add("location", session.room.name)
+    url = settings.SITE_URL + session.get_absolute_url()
+    item.add("url", url)
+    item.add("description", f"{other.description}\n\n{url}")
+    item.add("status", "CONFIRMED")
+    return item

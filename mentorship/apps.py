@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class MentorshipConfig(AppConfig):
     name = "mentorship"
     verbose_name = "Blood Buddies mentoring"
+
+    def ready(self) -> None:
+        from events import hooks
+
+        from .selectors import agenda_section_for_user, calendar_additions_for_user
+
+        # The rounds appear on "my agenda" and in the calendar feed; events never imports us.
+        if agenda_section_for_user not in hooks.agenda_section_hooks:
+            hooks.agenda_section_hooks.append(agenda_section_for_user)
+        if calendar_additions_for_user not in hooks.calendar_hooks:
+            hooks.calendar_hooks.append(calendar_additions_for_user)

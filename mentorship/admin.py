@@ -1,0 +1,146 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .models import (
+    ConversationFeedback,
+    Meeting,
+    MentorOffer,
+    SpeedMentoringSlot,
+    TraineeSignup,
+)
+from .services import schedule_draft
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    """Sign-ups change only through the services (the people's pages, the review page)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class MentorOfferInline(_ReadOnlyInline):
+    model = MentorOffer
+    fields = ["mentor", "capacity", "excluded_institutions", "table", "status", "created_at"]
+    readonly_fields = fields
+    verbose_name_plural = "Mentors (sign-up order = table order)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("mentor")
+
+
+class TraineeSignupInline(_ReadOnlyInline):
+    model = TraineeSignup
+    fields = ["trainee", "status", "registration", "created_at"]
+    readonly_fields = fields
+    verbose_name_plural = "Trainees"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("trainee", "registration")
+
+
+@admin.register(SpeedMentoringSlot)
+class SpeedMentoringSlotAdmin(admin.ModelAdmin):
+    list_display = [
+        "session",
+        "rounds",
+        "minutes_per_round",
+        "tables",
+        "signup_closes_at",
+        "state",
+        "review_link",
+    ]
+    list_select_related = ["session"]
+    readonly_fields = ["matched_at", "published_at", "revision", "review_link"]
+    inlines = [MentorOfferInline, TraineeSignupInline]
+    actions = ["run_matching"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.matched_at is not None:
+            # The draft or published schedule was made for these settings.
+            fields += ["session", "rounds", "tables"]
+        return fields
+
+    @admin.display(description="state")
+    def state(self, obj: SpeedMentoringSlot) -> str:
+        if obj.published_at:
+            return f"published (revision {obj.revision})" if obj.revision else "published"
+        return "draft schedule" if obj.matched_at else "sign-up"
+
+    @admin.display(description="schedule")
+    def review_link(self, obj: SpeedMentoringSlot) -> str:
+        if obj.pk is None:
+            return "—"
+        url = reverse("mentorship:review", kwargs={"session_id": obj.session_id})
+        return format_html('<a href="{}">Review, publish, repair →</a>', url)
+
+    @admin.action(description="Run matching (creates a draft schedule to review)")
+    def run_matching(self, request, queryset):
+        for slot in queryset.select_related("session__event"):
+            try:
+                result = schedule_draft(slot=slot)
+            except ValidationError as exc:
+                self.message_user(request, f"{slot.session}: {exc.messages[0]}", messages.ERROR)
+                continue
+            url = reverse("mentorship:review", kwargs={"session_id": slot.session_id})
+            self.message_user(
+                request,
+                format_html(
+                    '{}: {} conversations, {} trainees with free rounds. <a href="{}">Review</a>',
+                    slot.session,
+                    result.meetings,
+                    result.unmatched_trainees,
+                    url,
+                ),
+                messages.SUCCESS,
+            )
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["slot", "round", "table", "trainee", "mentor", "status", "score"]
+    list_filter = ["status", "slot"]
+    list_select_related = ["slot__session", "signup__trainee", "offer__mentor"]
+    search_fields = ["signup__trainee__email", "offer__mentor__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(ordering="signup__trainee__name")
+    def trainee(self, obj: Meeting):
+        return obj.signup.trainee
+
+    @admin.display(ordering="offer__mentor__name")
+    def mentor(self, obj: Meeting):
+        return obj.offer.mentor
+
+
+@admin.register(ConversationFeedback)
+class ConversationFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "author", "rating", "comment", "created_at"]
+    list_filter = ["rating"]
+    list_select_related = ["meeting", "author"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "title": "Conversation feedback (per mentor: /mentorship/feedback/)",
+        }
+        return super().changelist_view(request, extra_context)

@@ -1,0 +1,317 @@
+"""Slots, who takes part, the slot page and the staff review."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import CareerPath
+from events.models import Registration, Session
+
+from ..models import (
+    Meeting,
+    MentorOffer,
+    MentorPreference,
+    SpeedMentoringSlot,
+    TraineeSignup,
+)
+from ..scoring import is_forbidden, pair_score
+from .rounds import RoundView
+
+OfferStatus = MentorOffer.Status
+SignupStatus = TraineeSignup.Status
+SCHEDULED = Meeting.Status.SCHEDULED
+
+REASON_NO_MENTORS = "no mentors signed up"
+REASON_NONE_ELIGIBLE = "every mentor is from the trainee's institution or asked not to meet it"
+REASON_MET_ALL = "already meets every mentor they may meet"
+REASON_NO_MENTOR_FREE = "no mentor free in this round"
+
+_PATHS = Prefetch("interests", queryset=CareerPath.objects.order_by("order", "name"))
+_EXPERTISE = Prefetch(
+    "mentor__profile__expertise", queryset=CareerPath.objects.order_by("order", "name")
+)
+
+
+def _slot_qs() -> QuerySet[SpeedMentoringSlot]:
+    return SpeedMentoringSlot.objects.select_related("session__event", "session__room")
+
+
+def slot_list_for_index() -> list[SpeedMentoringSlot]:
+    """Slots of published speed-mentoring sessions, in time order."""
+    return list(
+        _slot_qs()
+        .filter(session__is_published=True, session__event__is_published=True)
+        .order_by("session__starts_at", "session__title")
+    )
+
+
+def slot_get(*, session_id: int) -> SpeedMentoringSlot:
+    """The slot of a published session; 404 when staff have not set it up."""
+    return get_object_or_404(
+        _slot_qs(),
+        session_id=session_id,
+        session__is_published=True,
+        session__event__is_published=True,
+    )
+
+
+def slot_get_for_staff(*, session_id: int) -> SpeedMentoringSlot:
+    return get_object_or_404(_slot_qs(), session_id=session_id)
+
+
+def session_without_slot(*, session_id: int) -> Session | None:
+    """A published speed-mentoring session that has no slot settings yet (the page says so)."""
+    return (
+        Session.objects.select_related("event")
+        .filter(pk=session_id, is_published=True, kind=Session.Kind.SPEED_MENTORING)
+        .first()
+    )
+
+
+def offers_active(*, slot: SpeedMentoringSlot) -> QuerySet[MentorOffer]:
+    return (
+        MentorOffer.objects.filter(slot=slot, status=OfferStatus.ACTIVE)
+        .select_related("mentor__profile")
+        .prefetch_related(_EXPERTISE)
+        .order_by("created_at", "id")
+    )
+
+
+def signups_active(*, slot: SpeedMentoringSlot) -> QuerySet[TraineeSignup]:
+    """Trainees taking part: signed up and still holding the agenda item."""
+    return (
+        TraineeSignup.objects.filter(
+            slot=slot,
+            status=SignupStatus.ACTIVE,
+            registration__status=Registration.Status.CONFIRMED,
+        )
+        .select_related("trainee__profile")
+        .prefetch_related(_PATHS)
+        .order_by("created_at", "id")
+    )
+
+
+# --- what the matching needs ------------------------------------------------------------------
+
+
+@dataclass
+class Participants:
+    """Everyone taking part in a slot, with what the scores and forbidden pairs need."""
+
+    slot: SpeedMentoringSlot
+    offers: list[MentorOffer]
+    signups: list[TraineeSignup]
+    ranks: dict[tuple[int, int], int]  # (signup id, offer id) -> rank
+
+    def __post_init__(self) -> None:
+        self._interests = {s.pk: {p.pk for p in s.interests.all()} for s in self.signups}
+        self._expertise = {
+            o.pk: {p.pk for p in o.mentor.profile.expertise.all()} for o in self.offers
+        }
+        self._excludes = {o.pk: o.excluded_list for o in self.offers}
+
+    def score(self, signup: TraineeSignup, offer: MentorOffer) -> int:
+        shared = len(self._interests[signup.pk] & self._expertise[offer.pk])
+        return pair_score(rank=self.ranks.get((signup.pk, offer.pk)), shared_paths=shared)
+
+    def is_forbidden(self, signup: TraineeSignup, offer: MentorOffer) -> bool:
+        return is_forbidden(
+            trainee_institution=signup.trainee.profile.institution,
+            mentor_institution=offer.mentor.profile.institution,
+            mentor_excludes=self._excludes[offer.pk],
+        )
+
+
+def participants_for_slot(*, slot: SpeedMentoringSlot) -> Participants:
+    offers = list(offers_active(slot=slot))
+    signups = list(signups_active(slot=slot))
+    ranks = {
+        (signup_id, offer_id): rank
+        for signup_id, offer_id, rank in MentorPreference.objects.filter(
+            signup__slot=slot
+        ).values_list("signup_id", "offer_id", "rank")
+    }
+    return Participants(slot=slot, offers=offers, signups=signups, ranks=ranks)
+
+
+# --- the slot page ----------------------------------------------------------------------------
+
+
+@dataclass
+class SlotPage:
+    slot: SpeedMentoringSlot
+    offers: list[MentorOffer]
+    trainee_count: int
+    my_offer: MentorOffer | None
+    my_signup: TraineeSignup | None
+    my_ranked_offer_ids: list[int]
+    is_mentor: bool
+    signup_open: bool
+
+    @property
+    def tables_left(self) -> int:
+        return max(self.slot.tables - len(self.offers), 0)
+
+    @property
+    def i_mentor(self) -> bool:
+        return self.my_offer is not None and self.my_offer.status == OfferStatus.ACTIVE
+
+    @property
+    def i_take_part(self) -> bool:
+        signup = self.my_signup
+        return (
+            signup is not None
+            and signup.status == SignupStatus.ACTIVE
+            and signup.registration is not None
+            and signup.registration.status == Registration.Status.CONFIRMED
+        )
+
+
+def slot_page(*, slot: SpeedMentoringSlot, user) -> SlotPage:
+    offers = list(offers_active(slot=slot))
+    trainee_count = signups_active(slot=slot).count()
+    my_offer = my_signup = None
+    ranked: list[int] = []
+    is_mentor = False
+    if user.is_authenticated:
+        my_offer = MentorOffer.objects.filter(slot=slot, mentor=user).first()
+        my_signup = (
+            TraineeSignup.objects.filter(slot=slot, trainee=user)
+            .select_related("registration")
+            .prefetch_related("interests")
+            .first()
+        )
+        if my_signup is not None:
+            ranked = list(my_signup.preferences.order_by("rank").values_list("offer_id", flat=True))
+        is_mentor = bool(getattr(getattr(user, "profile", None), "is_mentor", False))
+    return SlotPage(
+        slot=slot,
+        offers=offers,
+        trainee_count=trainee_count,
+        my_offer=my_offer,
+        my_signup=my_signup,
+        my_ranked_offer_ids=ranked,
+        is_mentor=is_mentor,
+        signup_open=slot.signup_is_open(timezone.now()),
+    )
+
+
+# --- staff review -----------------------------------------------------------------------------
+
+
+@dataclass
+class GridColumn:
+    table: int
+    offer: MentorOffer | None
+
+
+@dataclass
+class GridRow:
+    round: RoundView
+    cells: list[list[Meeting]]
+
+
+@dataclass
+class Unmatched:
+    signup: TraineeSignup
+    rounds: list[int]
+    reason: str
+
+
+@dataclass
+class Review:
+    slot: SpeedMentoringSlot
+    columns: list[GridColumn]
+    rows: list[GridRow]
+    unmatched: list[Unmatched]
+    offers: list[MentorOffer]
+    signups: list[TraineeSignup]
+    dropped_offers: list[MentorOffer]
+    dropped_signups: list[TraineeSignup]
+    meeting_count: int
+    total_score: int
+    pending_changes: int  # conversations cancelled since the last repair
+
+
+def unmatched_reason(
+    *, participants: Participants, signup: TraineeSignup, partners: set[int]
+) -> str:
+    """Why a trainee has free rounds: the first of these that applies."""
+    if not participants.offers:
+        return REASON_NO_MENTORS
+    eligible = [o for o in participants.offers if not participants.is_forbidden(signup, o)]
+    if not eligible:
+        return REASON_NONE_ELIGIBLE
+    if all(o.pk in partners for o in eligible):
+        return REASON_MET_ALL
+    return REASON_NO_MENTOR_FREE
+
+
+def schedule_review(*, slot: SpeedMentoringSlot) -> Review:
+    """The draft or published schedule as a grid (rounds x tables) and who has free rounds."""
+    participants = participants_for_slot(slot=slot)
+    meetings = list(
+        Meeting.objects.filter(slot=slot)
+        .select_related("signup__trainee", "offer__mentor")
+        .order_by("round", "table", "id")
+    )
+    scheduled = [m for m in meetings if m.status == SCHEDULED]
+    offers_all = list(MentorOffer.objects.filter(slot=slot).select_related("mentor"))
+    by_table = {o.table: o for o in offers_all if o.table is not None}
+    tables = sorted({m.table for m in scheduled} | set(by_table)) or list(range(1, slot.tables + 1))
+    columns = [GridColumn(table=t, offer=by_table.get(t)) for t in tables]
+    column_of = {t: i for i, t in enumerate(tables)}
+    rows = [
+        GridRow(
+            round=RoundView(number=n, starts_at=slot.round_start(n), ends_at=slot.round_end(n)),
+            cells=[[] for _ in tables],
+        )
+        for n in range(1, slot.rounds + 1)
+    ]
+    partners: dict[int, set[int]] = defaultdict(set)
+    busy: dict[int, set[int]] = defaultdict(set)
+    for meeting in scheduled:
+        if 1 <= meeting.round <= slot.rounds:
+            rows[meeting.round - 1].cells[column_of[meeting.table]].append(meeting)
+        partners[meeting.signup_id].add(meeting.offer_id)
+        busy[meeting.signup_id].add(meeting.round)
+    unmatched = []
+    if slot.matched_at is not None:
+        for signup in participants.signups:
+            free = [n for n in range(1, slot.rounds + 1) if n not in busy[signup.pk]]
+            if free:
+                reason = unmatched_reason(
+                    participants=participants, signup=signup, partners=partners[signup.pk]
+                )
+                unmatched.append(Unmatched(signup=signup, rounds=free, reason=reason))
+    pending = sum(
+        1
+        for m in meetings
+        if m.status == Meeting.Status.CANCELLED and m.revision == slot.revision + 1
+    )
+    dropped_signups = list(
+        TraineeSignup.objects.filter(slot=slot)
+        .filter(
+            Q(status=SignupStatus.ABSENT)
+            | Q(status=SignupStatus.ACTIVE) & ~Q(registration__status=Registration.Status.CONFIRMED)
+        )
+        .select_related("trainee")
+    )
+    return Review(
+        slot=slot,
+        columns=columns,
+        rows=rows,
+        unmatched=unmatched,
+        offers=participants.offers,
+        signups=participants.signups,
+        dropped_offers=[o for o in offers_all if o.status == OfferStatus.ABSENT],
+        dropped_signups=dropped_signups,
+        meeting_count=len(scheduled),
+        total_score=sum(m.score for m in scheduled),
+        pending_changes=pending,
+    )

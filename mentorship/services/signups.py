@@ -1,0 +1,227 @@
+"""Who takes part in a slot: mentors offering a table, trainees with ranked mentors.
+
+Both sign up until the slot's deadline (or, without one, until staff run the matching).
+A trainee's place is a `matched` registration on their agenda, with the clash, window,
+audience and capacity rules of every session (`events.services.registration_create_matched`).
+"""
+
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import CareerPath, Profile, User
+from events.models import Registration, Session
+from events.services import registration_cancel, registration_create_matched
+
+from ..models import (
+    MAX_CAPACITY,
+    Meeting,
+    MentorOffer,
+    MentorPreference,
+    SpeedMentoringSlot,
+    TraineeSignup,
+)
+from ..scoring import MAX_RANKED
+from .common import lock_slot
+
+OfferStatus = MentorOffer.Status
+SignupStatus = TraineeSignup.Status
+
+
+def _local(slot: SpeedMentoringSlot, moment) -> str:
+    tz = slot.session.event.tz
+    return f"{moment.astimezone(tz):%-d %B %Y at %H:%M} ({slot.session.event.timezone})"
+
+
+def signup_check_open(slot: SpeedMentoringSlot) -> None:
+    if not slot.session.is_published:
+        raise ValidationError("This session is not open for sign-up.", code="unpublished")
+    if slot.published_at is not None:
+        raise ValidationError(
+            "The schedule is published; please ask the staff for any change.", code="closed"
+        )
+    if slot.matched_at is not None:
+        raise ValidationError("Sign-up has closed: the matching has been run.", code="closed")
+    if slot.signup_closes_at and timezone.now() >= slot.signup_closes_at:
+        raise ValidationError(
+            f"Sign-up closed on {_local(slot, slot.signup_closes_at)}.", code="closed"
+        )
+
+
+def _active_registration(slot: SpeedMentoringSlot, user: User) -> Registration | None:
+    return (
+        Registration.objects.filter(session=slot.session, user=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .first()
+    )
+
+
+@transaction.atomic
+def slot_ensure(
+    *,
+    session: Session,
+    rounds: int,
+    minutes_per_round: int,
+    tables: int,
+    signup_closes_at=None,
+) -> tuple[SpeedMentoringSlot, bool]:
+    """The session's slot settings, created with these values when missing (the demo, scripts;
+    staff use the admin). An existing slot is returned unchanged."""
+    slot = SpeedMentoringSlot.objects.filter(session=session).first()
+    if slot is not None:
+        return slot, False
+    slot = SpeedMentoringSlot(
+        session=session,
+        rounds=rounds,
+        minutes_per_round=minutes_per_round,
+        tables=tables,
+        signup_closes_at=signup_closes_at,
+    )
+    slot.full_clean()
+    slot.save()
+    return slot, True
+
+
+# --- mentors ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mentor_offer_save(
+    *, slot: SpeedMentoringSlot, mentor: User, capacity: int, excluded_institutions: str = ""
+) -> MentorOffer:
+    """Signs the mentor up to staff a table in the slot, or changes their offer."""
+    slot = lock_slot(slot)
+    signup_check_open(slot)
+    profile = Profile.objects.filter(user=mentor).first()
+    if profile is None or not profile.is_mentor:
+        raise ValidationError(
+            "Only mentors staff Blood Buddies tables: tick “I volunteer as a mentor” in your "
+            "profile first.",
+            code="not_mentor",
+        )
+    if isinstance(capacity, bool) or not 1 <= capacity <= MAX_CAPACITY:
+        raise ValidationError(
+            f"Choose between 1 and {MAX_CAPACITY} trainees at once.", code="capacity"
+        )
+    if TraineeSignup.objects.filter(
+        slot=slot, trainee=mentor, status=SignupStatus.ACTIVE
+    ).exists() and _active_registration(slot, mentor):
+        raise ValidationError(
+            "You are signed up for this slot as a trainee; withdraw that first.", code="both"
+        )
+    offer = MentorOffer.objects.filter(slot=slot, mentor=mentor).first()
+    if offer is None or offer.status != OfferStatus.ACTIVE:
+        staffed = MentorOffer.objects.filter(slot=slot, status=OfferStatus.ACTIVE).count()
+        if staffed >= slot.tables:
+            raise ValidationError(
+                f"All {slot.tables} tables of this slot have a mentor already.", code="full"
+            )
+    excluded = excluded_institutions.strip()
+    if offer is None:
+        return MentorOffer.objects.create(
+            slot=slot, mentor=mentor, capacity=capacity, excluded_institutions=excluded
+        )
+    offer.capacity = capacity
+    offer.excluded_institutions = excluded
+    offer.status = OfferStatus.ACTIVE
+    offer.save(update_fields=["capacity", "excluded_institutions", "status", "updated_at"])
+    return offer
+
+
+@transaction.atomic
+def mentor_offer_withdraw(*, slot: SpeedMentoringSlot, mentor: User) -> MentorOffer:
+    """Before the deadline only; trainees' rankings of the mentor go with the offer."""
+    slot = lock_slot(slot)
+    offer = MentorOffer.objects.filter(slot=slot, mentor=mentor, status=OfferStatus.ACTIVE).first()
+    if offer is None:
+        raise ValidationError("You are not signed up to mentor in this slot.", code="not_signed_up")
+    try:
+        signup_check_open(slot)
+    except ValidationError as exc:
+        raise ValidationError(
+            f"{exc.messages[0]} To withdraw now, please tell the staff.", code="closed"
+        ) from exc
+    offer.status = OfferStatus.WITHDRAWN
+    offer.save(update_fields=["status", "updated_at"])
+    MentorPreference.objects.filter(offer=offer).delete()
+    return offer
+
+
+# --- trainees ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def trainee_signup_save(
+    *,
+    slot: SpeedMentoringSlot,
+    trainee: User,
+    interests: Iterable[CareerPath],
+    preferred: Sequence[MentorOffer] = (),
+) -> TraineeSignup:
+    """Signs the trainee up (their matched registration) or updates their confirmed interests
+    and ranked mentors (first = rank 1). Nothing is written when a rule refuses."""
+    slot = lock_slot(slot)
+    signup_check_open(slot)
+    if MentorOffer.objects.filter(slot=slot, mentor=trainee, status=OfferStatus.ACTIVE).exists():
+        raise ValidationError("You staff a table in this slot as a mentor.", code="both")
+    preferred = list(preferred)
+    if len(preferred) > MAX_RANKED:
+        raise ValidationError(f"Rank at most {MAX_RANKED} mentors.", code="too_many")
+    if len({offer.pk for offer in preferred}) != len(preferred):
+        raise ValidationError("Rank each mentor once.", code="duplicate")
+    in_slot = set(
+        MentorOffer.objects.filter(
+            slot=slot, status=OfferStatus.ACTIVE, pk__in=[o.pk for o in preferred]
+        ).values_list("pk", flat=True)
+    )
+    for offer in preferred:
+        if offer.pk not in in_slot:
+            raise ValidationError(
+                f"{offer.mentor.get_full_name()} is not a mentor in this slot.", code="not_in_slot"
+            )
+
+    registration = _active_registration(slot, trainee)
+    if registration is None:
+        registration = registration_create_matched(session=slot.session, user=trainee)
+    signup, _ = TraineeSignup.objects.get_or_create(
+        slot=slot, trainee=trainee, defaults={"registration": registration}
+    )
+    signup.registration = registration
+    signup.status = SignupStatus.ACTIVE
+    signup.save(update_fields=["registration", "status", "updated_at"])
+    signup.interests.set(list(interests))
+    signup.preferences.all().delete()
+    MentorPreference.objects.bulk_create(
+        MentorPreference(signup=signup, offer=offer, rank=rank)
+        for rank, offer in enumerate(preferred, start=1)
+    )
+    return signup
+
+
+@transaction.atomic
+def trainee_signup_withdraw(*, slot: SpeedMentoringSlot, trainee: User) -> TraineeSignup:
+    """Takes the trainee out and cancels their agenda item. After the matching their draft
+    conversations go; after publishing they are cancelled for the next repair to re-fill."""
+    slot = lock_slot(slot)
+    signup = TraineeSignup.objects.filter(
+        slot=slot, trainee=trainee, status=SignupStatus.ACTIVE
+    ).first()
+    if signup is None:
+        raise ValidationError("You are not signed up for this slot.", code="not_signed_up")
+    signup.status = SignupStatus.WITHDRAWN
+    signup.save(update_fields=["status", "updated_at"])
+    meetings = Meeting.objects.filter(signup=signup, status=Meeting.Status.SCHEDULED)
+    if slot.published_at is None:
+        meetings.delete()
+    else:
+        meetings.update(
+            status=Meeting.Status.CANCELLED,
+            cancelled_at=timezone.now(),
+            revision=slot.revision + 1,
+            updated_at=timezone.now(),
+        )
+    if _active_registration(slot, trainee) is not None:
+        registration_cancel(session=slot.session, user=trainee)
+    return signup

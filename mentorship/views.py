@@ -1,0 +1,330 @@
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+
+from . import selectors, services
+from .forms import FeedbackForm, MentorOfferForm, PersonForm, StayInTouchForm, TraineeSignupForm
+
+
+def index(request):
+    context = {"slots": selectors.slot_list_for_index()}
+    if request.user.is_authenticated:
+        context["conversations"] = selectors.conversations_for_user(user=request.user)
+    return render(request, "mentorship/index.html", context)
+
+
+def _slot_url(slot) -> str:
+    return reverse("mentorship:slot_detail", kwargs={"session_id": slot.session_id})
+
+
+def _render_slot(request, slot, *, mentor_form=None, trainee_form=None, status=200):
+    page = selectors.slot_page(slot=slot, user=request.user)
+    if mentor_form is None:
+        offer = page.my_offer if page.i_mentor else None
+        mentor_form = MentorOfferForm(
+            initial={
+                "capacity": offer.capacity if offer else 1,
+                "excluded_institutions": offer.excluded_institutions if offer else "",
+            }
+        )
+    if trainee_form is None:
+        initial = {}
+        if page.my_signup is not None:
+            initial["interests"] = list(page.my_signup.interests.all())
+        elif (profile := getattr(request.user, "profile", None)) is not None:
+            initial["interests"] = list(profile.interests.all())
+        for rank, offer_id in enumerate(page.my_ranked_offer_ids, start=1):
+            initial[f"rank_{rank}"] = str(offer_id)
+        trainee_form = TraineeSignupForm(offers=page.offers, initial=initial)
+    context = {
+        "slot": slot,
+        "session": slot.session,
+        "event": slot.session.event,
+        "page": page,
+        "mentor_form": mentor_form,
+        "trainee_form": trainee_form,
+    }
+    return render(request, "mentorship/slot_detail.html", context, status=status)
+
+
+def slot_detail(request, session_id: int):
+    try:
+        slot = selectors.slot_get(session_id=session_id)
+    except Http404:
+        session = selectors.session_without_slot(session_id=session_id)
+        if session is None:
+            raise
+        return render(request, "mentorship/slot_not_ready.html", {"session": session})
+    return _render_slot(request, slot)
+
+
+@login_required
+@require_POST
+def mentor_signup(request, session_id: int):
+    slot = selectors.slot_get(session_id=session_id)
+    form = MentorOfferForm(request.POST)
+    if not form.is_valid():
+        return _render_slot(request, slot, mentor_form=form, status=400)
+    try:
+        services.mentor_offer_save(slot=slot, mentor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "You are signed up to mentor in this slot. Thank you!")
+    return redirect(_slot_url(slot))
+
+
+@login_required
+@require_POST
+def mentor_withdraw(request, session_id: int):
+    slot = selectors.slot_get(session_id=session_id)
+    try:
+        services.mentor_offer_withdraw(slot=slot, mentor=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "You have withdrawn from this slot.")
+    return redirect(_slot_url(slot))
+
+
+@login_required
+@require_POST
+def trainee_signup(request, session_id: int):
+    slot = selectors.slot_get(session_id=session_id)
+    offers = list(selectors.offers_active(slot=slot))
+    form = TraineeSignupForm(request.POST, offers=offers)
+    if not form.is_valid():
+        return _render_slot(request, slot, trainee_form=form, status=400)
+    try:
+        services.trainee_signup_save(
+            slot=slot,
+            trainee=request.user,
+            interests=form.cleaned_data["interests"],
+            preferred=form.cleaned_data["preferred"],
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "You are signed up; your choices are saved.")
+    return redirect(_slot_url(slot))
+
+
+@login_required
+@require_POST
+def trainee_withdraw(request, session_id: int):
+    slot = selectors.slot_get(session_id=session_id)
+    try:
+        services.trainee_signup_withdraw(slot=slot, trainee=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "You have withdrawn; the slot is off your agenda.")
+    return redirect(_slot_url(slot))
+
+
+@login_required
+def my_schedule(request, session_id: int):
+    slot = selectors.slot_get(session_id=session_id)
+    schedule = selectors.schedule_for_user(slot=slot, user=request.user)
+    return render(
+        request,
+        "mentorship/my_schedule.html",
+        {"slot": slot, "session": slot.session, "schedule": schedule},
+    )
+
+
+# --- after the slot ---------------------------------------------------------------------------
+
+
+@login_required
+def conversation_detail(request, pk: int, *, feedback_form=None, status=200):
+    meeting = selectors.meeting_get_for_user(pk=pk, user=request.user)
+    as_mentor = meeting.offer.mentor_id == request.user.pk
+    feedback = selectors.feedback_by(meeting=meeting, user=request.user)
+    if feedback_form is None:
+        initial = {"rating": feedback.rating, "comment": feedback.comment} if feedback else {}
+        feedback_form = FeedbackForm(initial=initial)
+    context = {
+        "meeting": meeting,
+        "session": meeting.slot.session,
+        "as_mentor": as_mentor,
+        "partner": selectors.partner_of(meeting, as_mentor=as_mentor),
+        "my_yes": meeting.mentor_stays_in_touch if as_mentor else meeting.trainee_stays_in_touch,
+        "feedback": feedback,
+        "feedback_form": feedback_form,
+        "is_over": timezone.now() >= meeting.slot.session.ends_at,
+    }
+    return render(request, "mentorship/conversation_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def conversation_stay(request, pk: int):
+    meeting = selectors.meeting_get_for_user(pk=pk, user=request.user)
+    form = StayInTouchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That request was not understood; nothing changed.")
+        return redirect("mentorship:conversation_detail", pk=pk)
+    try:
+        meeting = services.meeting_stay_in_touch_set(
+            meeting=meeting, user=request.user, value=form.cleaned_data["stay"]
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        if not form.cleaned_data["stay"]:
+            messages.success(request, "Noted: nothing is shared.")
+        elif meeting.is_connected:
+            messages.success(request, "You both said yes: see My connections.")
+        else:
+            messages.success(
+                request, "Noted. If they say yes too, you will both see each other's email."
+            )
+    return redirect("mentorship:conversation_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def conversation_feedback(request, pk: int):
+    meeting = selectors.meeting_get_for_user(pk=pk, user=request.user)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        return conversation_detail(request, pk, feedback_form=form, status=400)
+    try:
+        services.meeting_feedback_save(meeting=meeting, user=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "Thank you for your feedback.")
+    return redirect("mentorship:conversation_detail", pk=pk)
+
+
+@login_required
+def connections(request):
+    return render(
+        request,
+        "mentorship/connections.html",
+        {"connections": selectors.connections_for_user(user=request.user)},
+    )
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+def _review_url(slot) -> str:
+    return reverse("mentorship:review", kwargs={"session_id": slot.session_id})
+
+
+@staff_member_required
+def review(request, session_id: int):
+    slot = selectors.slot_get_for_staff(session_id=session_id)
+    return render(
+        request,
+        "mentorship/review.html",
+        {"slot": slot, "session": slot.session, "review": selectors.schedule_review(slot=slot)},
+    )
+
+
+@staff_member_required
+@require_POST
+def review_match(request, session_id: int):
+    slot = selectors.slot_get_for_staff(session_id=session_id)
+    try:
+        result = services.schedule_draft(slot=slot)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request,
+            f"Draft schedule: {result.meetings} conversations for {result.trainees} trainees "
+            f"and {result.mentors} mentors (score {result.total_score}); "
+            f"{result.unmatched_trainees} trainees have free rounds. Review, then publish.",
+        )
+    return redirect(_review_url(slot))
+
+
+@staff_member_required
+@require_POST
+def review_discard(request, session_id: int):
+    slot = selectors.slot_get_for_staff(session_id=session_id)
+    try:
+        services.schedule_draft_discard(slot=slot)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "Draft discarded; sign-up is open again until the deadline.")
+    return redirect(_review_url(slot))
+
+
+@staff_member_required
+@require_POST
+def review_publish(request, session_id: int):
+    slot = selectors.slot_get_for_staff(session_id=session_id)
+    try:
+        emailed = services.schedule_publish(slot=slot)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        if emailed:
+            messages.success(request, f"Published; {emailed} people get their schedule by email.")
+        else:
+            messages.info(request, "Already published; nobody was emailed again.")
+    return redirect(_review_url(slot))
+
+
+@staff_member_required
+@require_POST
+def review_absent(request, session_id: int):
+    slot = selectors.slot_get_for_staff(session_id=session_id)
+    form = PersonForm(request.POST)
+    user = User.objects.filter(pk=form.cleaned_data["user"]).first() if form.is_valid() else None
+    if user is None:
+        raise Http404
+    try:
+        cancelled = services.participant_mark_absent(slot=slot, user=user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request,
+            f"{user.get_full_name()} is marked absent; {cancelled} conversations are cancelled. "
+            "Repair to re-fill them.",
+        )
+    return redirect(_review_url(slot))
+
+
+@staff_member_required
+@require_POST
+def review_repair(request, session_id: int):
+    slot = selectors.slot_get_for_staff(session_id=session_id)
+    try:
+        result = services.schedule_repair(slot=slot)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        if result.cancelled:
+            messages.success(
+                request,
+                f"Repaired: {result.added} of {result.cancelled} cancelled conversations "
+                f"re-filled; {result.notified} people are told of their new rounds.",
+            )
+        else:
+            messages.info(request, "Nothing to repair.")
+    return redirect(_review_url(slot))
+
+
+@staff_member_required
+def feedback_summary(request):
+    return render(
+        request,
+        "mentorship/feedback_summary.html",
+        {"rows": selectors.mentor_feedback_summary()},
+    )

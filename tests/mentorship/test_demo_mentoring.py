@@ -1,0 +1,23 @@
+"""The demo's Blood Buddies slot: set up by load_demo, the same after a second run."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from mentorship.models import MentorOffer, MentorPreference, TraineeSignup
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scheduled_deliveries")]
+
+
+def test_load_demo_signs_up_the_demo_mentor_and_trainee_once():
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+
+    offer = MentorOffer.objects.select_related("slot__session").get()
+    signup = TraineeSignup.objects.get()
+    assert offer.mentor.email == "mentor@example.org"
+    assert offer.slot.session.key == "palooza-buddies-01"
+    assert signup.trainee.email == "trainee@example.org"
+    assert list(MentorPreference.objects.values_list("offer_id", "rank")) == [(offer.pk, 1)]
+    assert signup.registration.status == "confirmed"
