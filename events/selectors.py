@@ -40,14 +40,14 @@ def _count_of(status: str) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
-def _session_base_qs(event: Event) -> QuerySet[Session]:
-    return (
-        Session.objects.filter(event=event, is_published=True)
-        .select_related("room", "event")
-        .prefetch_related(Prefetch("career_paths", queryset=CareerPath.objects.order_by("order")))
-        .annotate(
-            confirmed_count=_count_of(Status.CONFIRMED), waitlist_count=_count_of(Status.WAITLISTED)
+def _session_base_qs(event: Event, *, prefetch_paths: bool = True) -> QuerySet[Session]:
+    qs = Session.objects.filter(event=event, is_published=True).select_related("room", "event")
+    if prefetch_paths:
+        qs = qs.prefetch_related(
+            Prefetch("career_paths", queryset=CareerPath.objects.order_by("order"))
         )
+    return qs.annotate(
+        confirmed_count=_count_of(Status.CONFIRMED), waitlist_count=_count_of(Status.WAITLISTED)
     )
 
 
@@ -126,8 +126,11 @@ def session_list_for_agenda(
     day: date | None = None,
     has_seats: bool = False,
 ) -> list[Session]:
-    """Published sessions of the event in time order, filtered; the same queries for any size."""
-    qs = _session_base_qs(event)
+    """Published sessions of the event in time order, filtered; the same queries for any size.
+
+    Each session gets `career_path_names` from one query on the link table: Django's
+    prefetch builds a queryset per session, which cost more than the rest of the page."""
+    qs = _session_base_qs(event, prefetch_paths=False)
     if kind:
         qs = qs.filter(kind=kind)
     if career_path:
@@ -140,7 +143,18 @@ def session_list_for_agenda(
         sessions = [s for s in sessions if not s.audience or audience in s.audience]
     if has_seats:
         sessions = [s for s in sessions if session_has_free_seat(s)]
+    names: dict[int, list[str]] = {}
+    links = (
+        Session.career_paths.through.objects.filter(
+            session__event=event, session__is_published=True
+        )
+        .order_by("careerpath__order", "careerpath__name")
+        .values_list("session_id", "careerpath__name")
+    )
+    for session_id, name in links:
+        names.setdefault(session_id, []).append(name)
     for session in sessions:
+        session.career_path_names = names.get(session.pk, [])
         session_annotate_state(session)
     return sessions
 

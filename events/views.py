@@ -27,6 +27,7 @@ from .selectors import (
     event_get,
     event_get_current,
     registrations_for_user,
+    session_annotate_state,
     session_get,
     session_get_for_action,
     session_list_for_agenda,
@@ -50,11 +51,51 @@ def agenda(request, slug: str):
     return _agenda(request, event_get(slug=slug))
 
 
-def _agenda_body(request, event) -> str:
-    form = AgendaFilterForm(request.GET or None, days=event_days(event=event))
+def _agenda_version(event) -> int:
+    return cache.get(agenda_cache_version_key(event.pk), 0)
+
+
+def _versioned(event, version: int, name: str, build):
+    """Shared, per-event cache of what is the same for everyone; every committed change to
+    the event's sessions or seats bumps `version`, so nothing stale is ever read."""
+    key = f"agenda:{event.pk}:{version}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, ANONYMOUS_AGENDA_TTL)
+    return value
+
+
+def _attach_card_heads(event, version: int, sessions) -> None:
+    """The part of each agenda card that is the same for everyone (title, time, room, tags)
+    is rendered once per event version; only the seats and the person's own status and
+    buttons are rendered per request."""
+    key = f"agenda:{event.pk}:{version}:heads"
+    heads = cache.get(key) or {}
+    missing = [session for session in sessions if session.pk not in heads]
+    for session in missing:
+        heads[session.pk] = render_to_string("events/_session_card_head.html", {"session": session})
+    if missing:
+        cache.set(key, heads, ANONYMOUS_AGENDA_TTL)
+    for session in sessions:
+        session.card_head = heads[session.pk]
+
+
+def _agenda_body(request, event, version: int) -> str:
+    days = _versioned(event, version, "days", lambda: event_days(event=event))
+    form = AgendaFilterForm(request.GET or None, days=days)
     filters = form.filters()
-    sessions = session_list_for_agenda(event=event, **filters)
+    digest = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()[:16]
+    sessions = _versioned(
+        event,
+        version,
+        f"sessions:{digest}",
+        lambda: session_list_for_agenda(event=event, **filters),
+    )
+    for session in sessions:
+        session_annotate_state(session)  # window labels depend on the clock, not the version
     sessions_annotate_for_user(sessions=sessions, user=request.user)
+    _attach_card_heads(event, version, sessions)
     context = {
         "event": event,
         "form": form,
@@ -66,23 +107,19 @@ def _agenda_body(request, event) -> str:
 
 
 def _agenda(request, event):
-    if request.user.is_authenticated:
-        body = _agenda_body(request, event)
-        return render(request, "events/agenda.html", {"event": event, "agenda_body": body})
+    version = _agenda_version(event)
     # The anonymous page is the same for everyone: the whole page is cached until the next
-    # committed change to the event (version bump), unless a flash message must be shown.
-    # len() reads the messages without marking them as shown.
-    if len(messages.get_messages(request)):
-        body = _agenda_body(request, event)
-        return render(request, "events/agenda.html", {"event": event, "agenda_body": body})
-    version = cache.get(agenda_cache_version_key(event.pk), 0)
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:20]
-    key = f"agenda-page:{event.pk}:{version}:{path}"
-    content = cache.get(key)
+    # committed change to the event, unless a flash message must be shown (len() reads the
+    # messages without marking them as shown).
+    cacheable = not request.user.is_authenticated and not len(messages.get_messages(request))
+    key = f"agenda:{event.pk}:{version}:page:{hashlib.sha256(request.get_full_path().encode()).hexdigest()[:20]}"
+    content = cache.get(key) if cacheable else None
     if content is None:
-        body = _agenda_body(request, event)
-        content = render(request, "events/agenda.html", {"event": event, "agenda_body": body}).content
-        cache.set(key, content, ANONYMOUS_AGENDA_TTL)
+        body = _agenda_body(request, event, version)
+        response = render(request, "events/agenda.html", {"event": event, "agenda_body": body})
+        if cacheable:
+            cache.set(key, response.content, ANONYMOUS_AGENDA_TTL)
+        return response
     return HttpResponse(content)
 
 
