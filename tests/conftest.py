@@ -40,8 +40,21 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def scheduled_deliveries(monkeypatch):
+    """The broker is an edge: deliveries scheduled after commit are recorded here instead of
+    being pushed into a queue shared with other runs (filesystem or Redis)."""
+    scheduled: list[int] = []
+    monkeypatch.setattr("notifications.services._schedule", scheduled.append)
+    return scheduled
+
+
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(settings):
+    # Without Redis the app's file cache lives in var/cache, shared with `make run` and any
+    # other test run: tests get a private in-memory cache instead.
+    if not settings.REDIS_URL:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Rate limits and cached pages must not leak between tests (Redis is shared by the run).
     cache.clear()
     yield

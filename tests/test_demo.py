@@ -14,12 +14,6 @@ from events.models import Event, Room, Session
 ROLES = ["trainee", "mentor", "staff"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    # PBKDF2 costs ~0.2 s per hash; the demo accounts are about logging in, not the hash.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def load_demo() -> str:
     out = StringIO()
     call_command("load_demo", stdout=out, stderr=StringIO())

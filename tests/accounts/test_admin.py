@@ -8,12 +8,6 @@ from events.services import registration_create
 from tests.factories import RoomFactory, SessionFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    # PBKDF2 costs ~0.2 s per hash; these tests are about the pages, not the hash.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def staff_client(client):
     client.force_login(UserFactory(email="staff@example.org", is_staff=True, is_superuser=True))

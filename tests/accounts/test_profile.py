@@ -15,12 +15,6 @@ PROFILE_URL = "/accounts/profile/"
 DELETE_URL = "/accounts/profile/delete/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    # PBKDF2 costs ~0.2 s per hash; these tests are about the pages, not the hash.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def person(client):
     user = UserFactory(name="Ada Okafor", email="ada@example.org")

@@ -17,12 +17,6 @@ NEW_PASSWORD = "plasma-cell-lantern-42"
 CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/accounts/confirm-email/[-:\w]+/)")
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    # PBKDF2 costs ~0.2 s per hash; these tests are about the flow, not the hash.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def signup(client, *, name="Ada Okafor", email="ada@example.org", password=NEW_PASSWORD, **extra):
     data = {"name": name, "email": email, "password1": password, "password2": password, **extra}
     return client.post(SIGNUP_URL, data)

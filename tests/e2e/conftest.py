@@ -30,19 +30,10 @@ E2E = [
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The live server runs in this process, so the override reaches its requests too.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def scheduled_deliveries(monkeypatch):
-    """The broker is an edge: outbox rows handed to a worker after commit are recorded here
-    instead of being pushed into a queue shared with other runs. A test that wants the mail
-    runs the dispatcher itself (`notifications_dispatch_due`), as beat would."""
-    scheduled: list[int] = []
-    monkeypatch.setattr("notifications.services._schedule", scheduled.append)
-    return scheduled
+def _no_broker(scheduled_deliveries):
+    """A test that wants the mail runs the dispatcher itself (`notifications_dispatch_due`),
+    as beat would."""
+    return scheduled_deliveries
 
 
 @pytest.fixture

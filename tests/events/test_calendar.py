@@ -15,7 +15,7 @@ from tests.factories import NY, EventFactory, RoomFactory, SessionFactory, UserF
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.usefixtures("fast_passwords", "scheduled_deliveries"),
+    pytest.mark.usefixtures("scheduled_deliveries"),
 ]
 
 MY_ICS = "/me/agenda.ics"

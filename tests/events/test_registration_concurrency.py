@@ -18,7 +18,7 @@ from tests.factories import EventFactory, SessionFactory, UserFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("fast_passwords", "scheduled_deliveries"),
+    pytest.mark.usefixtures("scheduled_deliveries"),
 ]
 
 Status = Registration.Status

@@ -26,7 +26,7 @@ from tests.factories import NY, EventFactory, SessionFactory, UserFactory
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.usefixtures("fast_passwords", "scheduled_deliveries"),
+    pytest.mark.usefixtures("scheduled_deliveries"),
 ]
 
 Status = Registration.Status

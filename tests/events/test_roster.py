@@ -17,7 +17,7 @@ from tests.factories import SessionFactory, UserFactory
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.usefixtures("fast_passwords", "scheduled_deliveries"),
+    pytest.mark.usefixtures("scheduled_deliveries"),
 ]
 
 Status = Registration.Status
