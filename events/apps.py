@@ -7,8 +7,12 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.services import register_deletion_hook
+        from notifications.services import register_context_provider
 
         from .services import registrations_release_for_user
+        from .services.notices import reminder_personal_details
 
         # A deleted account's seats go to the waitlist rather than vanishing silently.
         register_deletion_hook(registrations_release_for_user)
+        # Reminders list the person's tables or rounds as they are when the mail goes out.
+        register_context_provider("session_reminder", reminder_personal_details)

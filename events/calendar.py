@@ -5,7 +5,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
-from .hooks import CalendarItem, calendar_additions
+from .hooks import CalendarAdditions, CalendarItem, calendar_additions
 from .lunch_selectors import lunch_picks_for_registrations
 from .models import Registration, TableSeat
 
@@ -24,6 +24,24 @@ def _lunch_tables_text(picks: list[TableSeat], tz) -> str:
     return "\n".join(lines)
 
 
+def registration_notes(
+    *, registrations: list[Registration], extra: CalendarAdditions | None = None
+) -> dict[int, list[str]]:
+    """Per registration, the person's own details of the item: their lunch tables per rotation
+    and other apps' additions (Blood Buddies rounds). Used by the calendar and reminders."""
+    notes: dict[int, list[str]] = {}
+    tz_of = {r.pk: r.session.event.tz for r in registrations}
+    for registration_id, picks in lunch_picks_for_registrations(
+        registrations=registrations
+    ).items():
+        notes.setdefault(registration_id, []).append(
+            _lunch_tables_text(picks, tz_of[registration_id])
+        )
+    for registration_id, paragraphs in (extra.notes if extra else {}).items():
+        notes.setdefault(registration_id, []).extend(paragraphs)
+    return notes
+
+
 def agenda_ics(*, registrations: list[Registration], user=None) -> bytes:
     """Confirmed items only: a cancelled or lost seat disappears from subscribed calendars.
 
@@ -37,9 +55,9 @@ def agenda_ics(*, registrations: list[Registration], user=None) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "My trainee agenda")
     now = timezone.now()
-    lunch_picks = lunch_picks_for_registrations(registrations=registrations)
     # Other apps' additions (Blood Buddies rounds), for a person's whole feed.
     extra = calendar_additions(user=user, registrations=registrations) if user else None
+    notes = registration_notes(registrations=registrations, extra=extra)
     for registration in registrations:
         if registration.status != Registration.Status.CONFIRMED:
             continue
@@ -60,10 +78,7 @@ def agenda_ics(*, registrations: list[Registration], user=None) -> bytes:
         description = [session.get_kind_display(), url]
         if session.description:
             description.insert(1, session.description)
-        if registration.pk in lunch_picks:
-            description.insert(1, _lunch_tables_text(lunch_picks[registration.pk], tz))
-        if extra and registration.pk in extra.notes:
-            description[1:1] = extra.notes[registration.pk]
+        description[1:1] = notes.get(registration.pk, [])
         item.add("description", "\n\n".join(description))
         item.add("status", "CONFIRMED")
         calendar.add_component(item)

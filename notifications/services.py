@@ -49,6 +49,17 @@ OUTAGE_RETRY_MAX = timedelta(minutes=10)
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
 REASON_EXPIRED = "not sent late: its moment passed before it could go out"
+
+# kind -> callables `fn(context: dict) -> dict` that other apps register (in AppConfig.ready)
+# to add details known only at send time, e.g. the tables or rounds a reminder lists. This
+# is how the outbox stays free of other apps' models: they hand it functions.
+_context_providers: dict[str, list] = {}
+
+
+def register_context_provider(kind: str, provider) -> None:
+    _context_providers.setdefault(kind, []).append(provider)
+
+
 REASON_REMINDERS_OFF = "the recipient turned reminders off"
 
 
@@ -584,8 +595,12 @@ def _render(notification: Notification) -> EmailMultiAlternatives:
         from_email = data.get("from_email") or settings.DEFAULT_FROM_EMAIL
         headers.update(data.get("headers") or {})
     else:
+        extra: dict[str, Any] = {}
+        for provider in _context_providers.get(notification.kind, []):
+            extra.update(provider(data))
         context = {
             **data,
+            **extra,
             "name": user.get_full_name() if user is not None else data.get("name", to),
             "site_url": settings.SITE_URL,
             "settings_url": settings.SITE_URL + reverse("notifications:settings"),

@@ -208,3 +208,21 @@ def session_announce(
         created_by=created_by,
         context=session_context(session),
     )
+
+
+def reminder_personal_details(context: dict) -> dict:
+    """Send-time details of a reminder: the person's lunch tables or Blood Buddies rounds as
+    they are when the reminder goes out, not as they were when it was planned."""
+    from ..calendar import registration_notes
+    from ..hooks import calendar_additions
+
+    registration = (
+        Registration.objects.select_related("session__event", "session__room", "user")
+        .filter(pk=context.get("registration_id"), status=Registration.Status.CONFIRMED)
+        .first()
+    )
+    if registration is None:
+        return {}
+    extra = calendar_additions(user=registration.user, registrations=[registration])
+    notes = registration_notes(registrations=[registration], extra=extra)
+    return {"personal_notes": notes.get(registration.pk, [])}
