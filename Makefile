@@ -32,7 +32,8 @@ test: sync-dev browser
 bench: sync-dev
 	@[ -x /usr/bin/wrk ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 ; } || true
-	@DEBUG=$${DEBUG:-1} $(UV) run --frozen python benchmarks/run_all.py
+	@DEBUG=$${DEBUG:-1} DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tce_bench} \
+		REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/14} $(UV) run --frozen python benchmarks/run_all.py
 
 # Chromium for the browser tests comes from Debian; Playwright cannot download its own here.
 browser:

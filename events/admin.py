@@ -14,6 +14,7 @@ from .lunch_admin import LUNCH_ACTIONS, LUNCH_INLINES, lunch_after_admin_save, l
 from .models import Event, Registration, Room, Session
 from .roster import roster_write_csv
 from .services import session_update
+from .services.cache import agenda_cache_bump
 from .services.notices import session_announce
 from .services.registrations import UPDATABLE
 
@@ -29,12 +30,30 @@ class EventAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [RoomInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Cached agenda pages show the event, its rooms and whether it is published.
+        agenda_cache_bump(form.instance.pk)
+
+    def delete_model(self, request, obj):
+        agenda_cache_bump(obj.pk)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for event_id in queryset.values_list("pk", flat=True):
+            agenda_cache_bump(event_id)
+        super().delete_queryset(request, queryset)
+
 
 @admin.register(Room)
 class RoomAdmin(admin.ModelAdmin):
     list_display = ["name", "event", "location"]
     list_filter = ["event"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        agenda_cache_bump(obj.event_id)  # room names are on the cached agenda cards
 
 
 class RegistrationInline(admin.TabularInline):

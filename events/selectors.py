@@ -66,6 +66,17 @@ def _waitlist_position() -> Coalesce:
     return Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1
 
 
+def waitlist_position(*, registration: Registration) -> int:
+    """The person's place in line (1 = next), in arrival order."""
+    ahead = Registration.objects.filter(
+        session_id=registration.session_id, status=Status.WAITLISTED
+    ).filter(
+        Q(created_at__lt=registration.created_at)
+        | Q(created_at=registration.created_at, id__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
 def registrations_for_user(*, user, event: Event | None = None) -> list[Registration]:
     """The person's active registrations (confirmed and waitlisted) with waitlist positions,
     in time order; one query."""

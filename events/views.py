@@ -1,4 +1,7 @@
+import gzip
 import hashlib
+import time
+from collections import OrderedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -33,9 +37,10 @@ from .selectors import (
     session_list_for_agenda,
     sessions_annotate_for_user,
     user_get_by_calendar_token,
+    waitlist_position,
 )
 from .services import ClashError, registration_cancel, registration_create, registration_switch
-from .services.cache import agenda_cache_version_key
+from .services.cache import agenda_cache_version
 
 ANONYMOUS_AGENDA_TTL = 300
 
@@ -47,12 +52,22 @@ def home(request):
     return _agenda(request, event)
 
 
+# slug -> event id, learnt by this process: a cached anonymous agenda is then served without
+# touching the database. Staff edits of an event or its rooms bump its version, so a slug
+# that stops pointing at a published event misses the page cache and gets its 404.
+_event_ids: dict[str, int] = {}
+
+
 def agenda(request, slug: str):
-    return _agenda(request, event_get(slug=slug))
-
-
-def _agenda_version(event) -> int:
-    return cache.get(agenda_cache_version_key(event.pk), 0)
+    if slug in _event_ids and _is_cacheable(request):
+        page = _anonymous_page(
+            _page_key(request, _event_ids[slug], agenda_cache_version(_event_ids[slug]))
+        )
+        if page is not None:
+            return _serve_page(request, page)
+    event = event_get(slug=slug)
+    _event_ids[slug] = event.pk
+    return _agenda(request, event)
 
 
 def _versioned(event, version: int, name: str, build):
@@ -106,21 +121,64 @@ def _agenda_body(request, event, version: int) -> str:
     return render_to_string("events/_agenda_body.html", context, request=request)
 
 
-def _agenda(request, event):
-    version = _agenda_version(event)
+# This process's copies of cached anonymous pages, keyed by the shared cache key: the key
+# holds the event's version (read from the shared cache on every request), so a copy is never
+# served after a change; it only saves moving ~200 KB out of Redis on each hit.
+_local_pages: OrderedDict[str, tuple[float, tuple[bytes, bytes]]] = OrderedDict()
+_LOCAL_PAGES_MAX = 32
+
+
+def _anonymous_page(key: str) -> tuple[bytes, bytes] | None:
+    now = time.monotonic()
+    entry = _local_pages.get(key)
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    page = cache.get(key)
+    if page is not None:
+        # Never kept longer than the shared copy's lifetime.
+        _local_pages[key] = (now + ANONYMOUS_AGENDA_TTL, page)
+        while len(_local_pages) > _LOCAL_PAGES_MAX:
+            _local_pages.popitem(last=False)
+    return page
+
+
+def _serve_page(request, page: tuple[bytes, bytes]) -> HttpResponse:
+    plain, compressed = page
+    # Pre-compressed once per version; safe against BREACH since the page holds no secret.
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(compressed)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(plain)
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
+def _is_cacheable(request) -> bool:
     # The anonymous page is the same for everyone: the whole page is cached until the next
     # committed change to the event, unless a flash message must be shown (len() reads the
     # messages without marking them as shown).
-    cacheable = not request.user.is_authenticated and not len(messages.get_messages(request))
-    key = f"agenda:{event.pk}:{version}:page:{hashlib.sha256(request.get_full_path().encode()).hexdigest()[:20]}"
-    content = cache.get(key) if cacheable else None
-    if content is None:
+    return not request.user.is_authenticated and not len(messages.get_messages(request))
+
+
+def _page_key(request, event_id: int, version: int) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:20]
+    return f"agenda:{event_id}:{version}:page:{path}"
+
+
+def _agenda(request, event):
+    version = agenda_cache_version(event.pk)
+    cacheable = _is_cacheable(request)
+    key = _page_key(request, event.pk, version)
+    page = _anonymous_page(key) if cacheable else None
+    if page is None:
         body = _agenda_body(request, event, version)
         response = render(request, "events/agenda.html", {"event": event, "agenda_body": body})
-        if cacheable:
-            cache.set(key, response.content, ANONYMOUS_AGENDA_TTL)
-        return response
-    return HttpResponse(content)
+        if not cacheable:
+            return response
+        page = (response.content, gzip.compress(response.content, compresslevel=6))
+        cache.set(key, page, ANONYMOUS_AGENDA_TTL)
+    return _serve_page(request, page)
 
 
 def session_detail(request, slug: str, pk: int):
@@ -167,11 +225,7 @@ def session_register(request, slug: str, pk: int):
         messages.add_message(request, level, exc.messages[0])
         return _back(request, session)
     if registration.status == Registration.Status.WAITLISTED:
-        position = next(
-            r.position
-            for r in registrations_for_user(user=request.user, event=session.event)
-            if r.pk == registration.pk
-        )
+        position = waitlist_position(registration=registration)
         messages.info(
             request,
             f"“{session.title}” is full: you are number {position} on the waitlist. We'll email you if a seat opens.",

@@ -92,10 +92,13 @@ def _confirm(registration: Registration) -> None:
 @transaction.atomic
 def registration_create(*, session: Session, user: User) -> Registration:
     """Confirms while seats remain, else waitlists; queues the email in the same transaction."""
+    # Who may register is read before taking the locks: it does not depend on the seats, and
+    # everything done under the session lock makes the queue of a full-room rush longer.
+    fresh = User.objects.select_related("profile").get(pk=user.pk)
+    registration_check_allowed(session=session, user=fresh)
     _lock_timeout()
     (session,) = _lock_sessions(session)
     user = _lock_user(user)
-    registration_check_allowed(session=session, user=user)
     if session.registration_mode not in SEATED_MODES:
         raise ValidationError(
             "This session does not take registrations here; see its page.", code="mode"
