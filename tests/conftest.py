@@ -66,38 +66,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class SMTPCollector:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        from email import message_from_bytes, policy
-
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append(
-            {"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": message}
-        )
-        return "250 OK"
-
-
 @pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server on loopback; Django's SMTP backend sends to it."""
-    from aiosmtpd.controller import Controller
+def mailbox(settings):
+    """A real SMTP server on loopback; Django's SMTP backend sends to it (tests/smtp.py)."""
+    from tests.smtp import serve
 
-    collector = SMTPCollector()
-    port = free_port()
-    controller = Controller(collector, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    collector.port = port
-    try:
-        yield collector
-    finally:
-        controller.stop()
+    yield from serve(settings)
 
 
 # pytest-playwright: launch Debian's Chromium; Playwright cannot download its own here.

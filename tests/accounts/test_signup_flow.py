@@ -135,11 +135,11 @@ def test_full_flow_signup_confirm_login_shows_name_in_header(client, mailoutbox)
 
 
 @pytest.mark.django_db
-def test_verification_mail_is_delivered_over_smtp(client, smtp_server):
+def test_verification_mail_is_delivered_over_smtp(client, mailbox):
     signup(client, email="ada@example.org")
 
-    assert len(smtp_server.messages) == 1
-    delivered = smtp_server.messages[0]
+    assert len(mailbox.messages) == 1
+    delivered = mailbox.messages[0]
     assert delivered["to"] == ["ada@example.org"]
     body = delivered["message"].get_body(preferencelist=("plain",)).get_content()
     assert "/accounts/confirm-email/" in confirm_path(body)

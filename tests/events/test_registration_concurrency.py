@@ -2,18 +2,16 @@
 PostgreSQL connection, against the row locks of the registration services."""
 
 import datetime as dt
-import threading
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from events.models import Registration
 from events.selectors import registrations_for_user, roster_for_session
 from events.services import ClashError, registration_cancel, registration_create
 from notifications.models import Notification
+from tests.concurrency import run_at_once
 from tests.factories import EventFactory, SessionFactory, UserFactory
 
 pytestmark = [
@@ -22,30 +20,6 @@ pytestmark = [
 ]
 
 Status = Registration.Status
-
-
-def run_at_once(calls: list[Callable[[], object]]) -> list[object]:
-    """Runs each call in its own thread, all released together; returns results or exceptions."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], object]) -> None:
-        try:
-            connection.ensure_connection()  # connect before the barrier, so the race is tight
-            barrier.wait(timeout=20)
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
 
 
 def test_concurrent_registrations_fill_exactly_the_capacity_then_waitlist_without_gaps(postgres):

@@ -1,16 +1,14 @@
 """Exact seats per table and rotation under real concurrency: threads behind a barrier, each
 with its own PostgreSQL connection, against the lunch's row locks."""
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
-from django.db import connection
 
 from events.lunch_selectors import table_seat_position
 from events.models import Registration, TableSeat
 from events.services import TableFullError, table_seat_drop, table_seat_take
+from tests.concurrency import run_at_once
 from tests.factories import UserFactory
 from tests.lunch.conftest import cell
 
@@ -22,30 +20,6 @@ pytestmark = [
 ]
 
 Seat = TableSeat.Status
-
-
-def run_at_once(calls: list[Callable[[], object]]) -> list[object]:
-    """Runs each call in its own thread, all released together; returns results or exceptions."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], object]) -> None:
-        try:
-            connection.ensure_connection()  # connect before the barrier, so the race is tight
-            barrier.wait(timeout=20)
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
 
 
 def test_last_seat_of_a_table_goes_to_exactly_one_person(make_lunch):

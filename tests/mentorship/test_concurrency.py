@@ -1,15 +1,12 @@
 """Sign-up limits under real concurrency (PostgreSQL row locks): the last trainee place and the
 last table go to exactly one person each."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from events.models import Registration
 from mentorship.models import MentorOffer, TraineeSignup
+from tests.concurrency import run_at_once
 
 from .conftest import make_mentor, make_slot, make_trainee, offer_for, signup_for, speed_session
 
@@ -17,29 +14,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("scheduled_deliveries"),
 ]
-
-
-def run_at_once(calls: list[Callable[[], object]]) -> list[object]:
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], object]) -> None:
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=20)
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
 
 
 def test_concurrent_trainee_sign_ups_take_exactly_the_free_places(postgres, event):

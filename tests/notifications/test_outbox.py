@@ -22,7 +22,7 @@ from notifications.services import (
 )
 from tests.conftest import free_port
 from tests.factories import UserFactory
-from tests.notifications.conftest import header
+from tests.smtp import header
 
 pytestmark = pytest.mark.django_db
 

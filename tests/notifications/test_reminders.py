@@ -24,7 +24,7 @@ from events.services.notices import (
 from notifications.models import Notification
 from notifications.services import REASON_EXPIRED, notifications_dispatch_due, unsubscribe_url
 from tests.factories import RoomFactory, UserFactory
-from tests.notifications.conftest import header
+from tests.smtp import header
 
 pytestmark = pytest.mark.django_db
 
