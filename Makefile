@@ -5,14 +5,11 @@ PORT ?= 8000
 # uv from PATH, else the one pip installs as a module (bootstrap target below).
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: run test bench lint format uv sync sync-dev browser check-deploy clean
+.PHONY: run test bench lint format uv sync-dev browser check-deploy clean
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
 		python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv
-
-sync: uv
-	@$(UV) sync --frozen --no-dev --quiet
 
 sync-dev: uv
 	@$(UV) sync --frozen --quiet
@@ -47,7 +44,7 @@ lint: sync-dev
 format: sync-dev
 	@$(UV) run --frozen ruff check --fix . && $(UV) run --frozen ruff format .
 
-check-deploy: sync
+check-deploy: sync-dev
 	@DEBUG=0 SECRET_KEY=$${SECRET_KEY:-check-deploy-$$(python3 -c 'import secrets;print(secrets.token_urlsafe(50))')} \
 		ALLOWED_HOSTS=$${ALLOWED_HOSTS:-events.example.org} $(UV) run --frozen python manage.py check --deploy --fail-level WARNING
 
