@@ -35,6 +35,22 @@ def redis_url():
 
 
 @pytest.fixture(autouse=True)
+def _career_paths(request):
+    """The career-path taxonomy is seeded by a data migration, and a transactional test's
+    flush wipes it for whatever test runs next: restore it for every test that uses the DB."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    transactional = marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from accounts.models import CareerPath
+    from accounts.services import CAREER_PATHS, career_paths_ensure
+
+    if CareerPath.objects.count() < len(CAREER_PATHS):
+        career_paths_ensure()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # The default PBKDF2 hasher costs ~0.2 s a user; hashing strength is not under test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
