@@ -58,11 +58,12 @@ def _hidden_title(session) -> SafeString:
 
 def _status(session, registration) -> SafeString:
     if registration and registration.status == "confirmed":
-        label = (
-            "You have a seat"
-            if session.capacity and session.registration_mode != "tables"
-            else "On your agenda"
-        )
+        if session.registration_mode == "matched":
+            label = "You're signed up; your rounds come once staff publish the schedule"
+        elif session.capacity and session.registration_mode != "tables":
+            label = "You have a seat"
+        else:
+            label = "On your agenda"
         return format_html('<p class="status confirmed">✓ {}</p>', label)
     if registration and registration.status == "waitlisted":
         clash = ""
