@@ -15,3 +15,10 @@ class MentorshipConfig(AppConfig):
             hooks.agenda_section_hooks.append(agenda_section_for_user)
         if calendar_additions_for_user not in hooks.calendar_hooks:
             hooks.calendar_hooks.append(calendar_additions_for_user)
+
+        from notifications.services import register_context_provider
+
+        from .services.notices import mentor_reminder_details
+
+        # Mentors' reminders list their rounds as they stand when the reminder goes out.
+        register_context_provider("mentoring_reminder", mentor_reminder_details)

@@ -7,7 +7,7 @@ event models. Reminder due times live in the outbox rows, re-timed here when sta
 session; the outbox never sends a row after its `expires_at` (the session's start).
 """
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.urls import reverse
@@ -95,27 +95,34 @@ def registration_cancelled(registration: Registration) -> None:
 # --- reminders -------------------------------------------------------------------------------
 
 
-def _reminder_plans(registration: Registration, session: Session) -> list[Planned]:
-    """Each reminder expires when the next one falls due (the last one when the session
-    starts): a reminder held up by an outage is dropped rather than sent late, or twice."""
-    context = {**session_context(session), "registration_id": registration.pk}
-    # Absolute time: "24 hours before" stays 24 hours across a daylight-saving change.
+def reminder_moments(session: Session) -> list[tuple[int, datetime, datetime]]:
+    """(offset in minutes, due, expires) of each of the event's reminders before `session`.
+
+    Each reminder expires when the next one falls due (the last one when the session starts):
+    a reminder held up by an outage is dropped rather than sent late, or twice. Times are
+    absolute, so "24 hours before" stays 24 hours across a daylight-saving change."""
     starts_at = session.starts_at.astimezone(UTC)
     offsets = sorted(set(session.event.reminder_offsets or []), reverse=True)
-    plans = []
-    for offset, next_offset in zip(offsets, [*offsets[1:], 0], strict=True):
-        plans.append(
-            Planned(
-                key=f"reminder:{registration.pk}:{offset}",
-                user=registration.user,
-                kind="session_reminder",
-                context={**context, "offset_minutes": offset},
-                due_at=starts_at - timedelta(minutes=offset),
-                expires_at=starts_at - timedelta(minutes=next_offset),
-                category=Notification.Category.REMINDER,
-            )
+    return [
+        (offset, starts_at - timedelta(minutes=offset), starts_at - timedelta(minutes=next_offset))
+        for offset, next_offset in zip(offsets, [*offsets[1:], 0], strict=True)
+    ]
+
+
+def _reminder_plans(registration: Registration, session: Session) -> list[Planned]:
+    context = {**session_context(session), "registration_id": registration.pk}
+    return [
+        Planned(
+            key=f"reminder:{registration.pk}:{offset}",
+            user=registration.user,
+            kind="session_reminder",
+            context={**context, "offset_minutes": offset},
+            due_at=due_at,
+            expires_at=expires_at,
+            category=Notification.Category.REMINDER,
         )
-    return plans
+        for offset, due_at, expires_at in reminder_moments(session)
+    ]
 
 
 def reminders_schedule(registration: Registration) -> None:

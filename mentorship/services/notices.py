@@ -8,8 +8,14 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
-from events.services.notices import session_context
-from notifications.services import notification_enqueue
+from events.services.notices import REASON_MOVED_PAST, reminder_moments, session_context
+from notifications.models import Notification
+from notifications.services import (
+    Planned,
+    notification_enqueue,
+    notifications_cancel,
+    notifications_plan,
+)
 
 from ..models import SpeedMentoringSlot
 from ..selectors import PersonSchedule, rounds_text, schedules_for_people
@@ -74,3 +80,56 @@ def schedule_changed(*, slot: SpeedMentoringSlot, user_ids: Iterable[int]) -> No
         kind="mentoring_schedule_changed",
         key="bb:{slot}:changed:{revision}:{user}",
     )
+
+
+# --- mentors' reminders -----------------------------------------------------------------------
+
+
+def _mentor_reminder_prefix(slot: SpeedMentoringSlot, user_id: int) -> str:
+    return f"bb:{slot.pk}:reminder:{user_id}:"
+
+
+def mentor_reminders_schedule(*, slot: SpeedMentoringSlot, user_ids: Iterable[int]) -> None:
+    """Mentors staff a slot without an agenda registration, so the session reminders never
+    reach them: they get their own, at the event's offsets before the first round. The rounds
+    are filled in when the reminder goes out (`mentor_reminder_details`), so a repair needs no
+    re-planning."""
+    base = session_context(slot.session)
+    users = User.objects.in_bulk(list(user_ids))
+    notifications_plan(
+        planned=[
+            Planned(
+                key=f"{_mentor_reminder_prefix(slot, user_id)}{offset}",
+                user=users[user_id],
+                kind="mentoring_reminder",
+                context={**base, "slot_id": slot.pk, "user_id": user_id, "offset_minutes": offset},
+                due_at=due_at,
+                expires_at=expires_at,
+                category=Notification.Category.REMINDER,
+            )
+            for user_id in sorted(users)
+            for offset, due_at, expires_at in reminder_moments(slot.session)
+        ],
+        passed_reason=REASON_MOVED_PAST,
+    )
+
+
+def mentor_reminders_cancel(*, slot: SpeedMentoringSlot, user_id: int, reason: str) -> None:
+    notifications_cancel(key_prefix=_mentor_reminder_prefix(slot, user_id), reason=reason)
+
+
+def mentor_reminder_details(context: dict) -> dict:
+    """Send-time context of a mentor's reminder: their table and trainees per round now."""
+    slot = (
+        SpeedMentoringSlot.objects.select_related("session__event")
+        .filter(pk=context.get("slot_id"))
+        .first()
+    )
+    schedule = schedules_for_people(slot=slot).get(context.get("user_id")) if slot else None
+    if schedule is None:
+        return {"rounds_text": ""}
+    return {
+        "rounds_text": rounds_text(slot=slot, rounds=schedule.rounds, role=schedule.role),
+        "schedule_url": settings.SITE_URL
+        + reverse("mentorship:my_schedule", kwargs={"session_id": slot.session_id}),
+    }

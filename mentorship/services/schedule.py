@@ -162,6 +162,10 @@ def schedule_publish(*, slot: SpeedMentoringSlot) -> int:
     slot.save(update_fields=["published_at", "updated_at"])
     people = set(_participant_ids(slot))
     notices.schedule_published(slot=slot, user_ids=people)
+    mentors = MentorOffer.objects.filter(slot=slot, status=OfferStatus.ACTIVE)
+    notices.mentor_reminders_schedule(
+        slot=slot, user_ids=mentors.values_list("mentor_id", flat=True)
+    )
     _touch_registrations(slot, people)
     return len(people)
 
@@ -185,6 +189,7 @@ def participant_mark_absent(*, slot: SpeedMentoringSlot, user: User) -> int:
     if offer is not None:
         offer.status = OfferStatus.ABSENT
         offer.save(update_fields=["status", "updated_at"])
+        notices.mentor_reminders_cancel(slot=slot, user_id=user.pk, reason="marked absent")
         meetings = Meeting.objects.filter(offer=offer, status=SCHEDULED)
     else:
         signup.status = SignupStatus.ABSENT
