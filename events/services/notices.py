@@ -223,12 +223,19 @@ def reminder_personal_details(context: dict) -> dict:
     from ..calendar import registration_notes
     from ..hooks import calendar_additions
 
+    registration_id = context.get("registration_id")
+    if not registration_id:
+        return {}
     registration = (
         Registration.objects.select_related("session__event", "session__room", "user")
-        .filter(pk=context.get("registration_id"), status=Registration.Status.CONFIRMED)
+        .filter(pk=registration_id, status=Registration.Status.CONFIRMED)
         .first()
     )
-    if registration is None:
+    # Only the lunch (tables) and speed mentoring (rounds) have personal details to add.
+    if registration is None or registration.session.registration_mode not in {
+        Session.Mode.TABLES,
+        Session.Mode.MATCHED,
+    }:
         return {}
     extra = calendar_additions(user=registration.user, registrations=[registration])
     notes = registration_notes(registrations=[registration], extra=extra)
