@@ -144,6 +144,7 @@ class SessionAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": "Send an announcement to registrants",
+            "action": "announce",
             "opts": self.model._meta,
             "form": form,
             "sessions": queryset.select_related("event"),

@@ -241,6 +241,28 @@ def lunch_join(*, session: Session, user: User) -> Registration:
     return _registration_ensure(session, user)
 
 
+def _new_seat_status(
+    session: Session,
+    rotation: LunchRotation,
+    table: LunchTable,
+    user: User,
+    *,
+    join_waitlist: bool,
+    unchanged: str = "",
+) -> str:
+    """A seat while the cell has one, else its waitlist when asked for, else TableFullError
+    offering the alternatives. Checks first that the person has not sat at this table."""
+    _check_table_once(user, table)
+    if _confirmed_in_cell(table, rotation) < table.seats:
+        return SeatStatus.CONFIRMED
+    if join_waitlist:
+        return SeatStatus.WAITLISTED
+    alternatives = lunch_alternatives(session=session, table=table, rotation=rotation, user=user)
+    raise TableFullError(
+        table=table, rotation=rotation, alternatives=alternatives, unchanged=unchanged
+    )
+
+
 @transaction.atomic
 def table_seat_take(
     *,
@@ -267,19 +289,7 @@ def table_seat_take(
             "one table per rotation. Change or drop that pick instead; nothing changed.",
             code="one_per_rotation",
         )
-    _check_table_once(user, table)
-    if _confirmed_in_cell(table, rotation) < table.seats:
-        status = SeatStatus.CONFIRMED
-    elif join_waitlist:
-        status = SeatStatus.WAITLISTED
-    else:
-        raise TableFullError(
-            table=table,
-            rotation=rotation,
-            alternatives=lunch_alternatives(
-                session=session, table=table, rotation=rotation, user=user
-            ),
-        )
+    status = _new_seat_status(session, rotation, table, user, join_waitlist=join_waitlist)
     registration = _registration_ensure(session, user)
     seat = _seat_create(rotation=rotation, table=table, user=user, status=status)
     _touch(registration)
@@ -312,20 +322,14 @@ def table_seat_change(
             f"{table_label(table)} is already your pick in rotation {rotation.number}.",
             code="already_picked",
         )
-    _check_table_once(user, table)
-    if _confirmed_in_cell(table, rotation) < table.seats:
-        status = SeatStatus.CONFIRMED
-    elif join_waitlist:
-        status = SeatStatus.WAITLISTED
-    else:
-        raise TableFullError(
-            table=table,
-            rotation=rotation,
-            alternatives=lunch_alternatives(
-                session=session, table=table, rotation=rotation, user=user
-            ),
-            unchanged=f"Your pick of {table_label(current.table)} is unchanged.",
-        )
+    status = _new_seat_status(
+        session,
+        rotation,
+        table,
+        user,
+        join_waitlist=join_waitlist,
+        unchanged=f"Your pick of {table_label(current.table)} is unchanged.",
+    )
     was_seated = current.status == SeatStatus.CONFIRMED
     _seat_cancel(current)
     seat = _seat_create(rotation=rotation, table=table, user=user, status=status)
