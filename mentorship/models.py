@@ -105,13 +105,18 @@ class SpeedMentoringSlot(models.Model):
         return self.round_start(number) + timedelta(minutes=self.minutes_per_round)
 
 
+class ParticipationStatus(models.TextChoices):
+    """Where a mentor or a trainee stands in a slot."""
+
+    ACTIVE = "active", "Signed up"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    ABSENT = "absent", "Absent or dropped out"
+
+
 class MentorOffer(models.Model):
     """A mentor staffing a slot: one table, `capacity` trainees at once in each round."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", "Signed up"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        ABSENT = "absent", "Absent or dropped out"
+    Status = ParticipationStatus
 
     slot = models.ForeignKey(SpeedMentoringSlot, on_delete=models.CASCADE, related_name="offers")
     mentor = models.ForeignKey(
@@ -155,10 +160,7 @@ class TraineeSignup(models.Model):
     """A trainee's place in the matching; the agenda item is `registration` (mode matched).
     Cancelling that registration from "my agenda" takes the trainee out as well."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", "Signed up"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        ABSENT = "absent", "Absent or dropped out"
+    Status = ParticipationStatus
 
     slot = models.ForeignKey(SpeedMentoringSlot, on_delete=models.CASCADE, related_name="signups")
     trainee = models.ForeignKey(
