@@ -21,6 +21,18 @@ def index(request):
     return render(request, "mentorship/index.html", context)
 
 
+def _act(request, call, success) -> None:
+    """Runs one service call: a refused rule becomes an error message, else the message that
+    `success` gives (a text, or `result -> (level, text)`)."""
+    try:
+        result = call()
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return
+    level, text = success(result) if callable(success) else (messages.SUCCESS, success)
+    messages.add_message(request, level, text)
+
+
 def _slot_url(slot) -> str:
     return reverse("mentorship:slot_detail", kwargs={"session_id": slot.session_id})
 
@@ -73,12 +85,11 @@ def mentor_signup(request, session_id: int):
     form = MentorOfferForm(request.POST)
     if not form.is_valid():
         return _render_slot(request, slot, mentor_form=form, status=400)
-    try:
-        services.mentor_offer_save(slot=slot, mentor=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, "You are signed up to mentor in this slot. Thank you!")
+    _act(
+        request,
+        lambda: services.mentor_offer_save(slot=slot, mentor=request.user, **form.cleaned_data),
+        "You are signed up to mentor in this slot. Thank you!",
+    )
     return redirect(_slot_url(slot))
 
 
@@ -86,12 +97,11 @@ def mentor_signup(request, session_id: int):
 @require_POST
 def mentor_withdraw(request, session_id: int):
     slot = selectors.slot_get(session_id=session_id)
-    try:
-        services.mentor_offer_withdraw(slot=slot, mentor=request.user)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, "You have withdrawn from this slot.")
+    _act(
+        request,
+        lambda: services.mentor_offer_withdraw(slot=slot, mentor=request.user),
+        "You have withdrawn from this slot.",
+    )
     return redirect(_slot_url(slot))
 
 
@@ -103,17 +113,16 @@ def trainee_signup(request, session_id: int):
     form = TraineeSignupForm(request.POST, offers=offers)
     if not form.is_valid():
         return _render_slot(request, slot, trainee_form=form, status=400)
-    try:
-        services.trainee_signup_save(
+    _act(
+        request,
+        lambda: services.trainee_signup_save(
             slot=slot,
             trainee=request.user,
             interests=form.cleaned_data["interests"],
             preferred=form.cleaned_data["preferred"],
-        )
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, "You are signed up; your choices are saved.")
+        ),
+        "You are signed up; your choices are saved.",
+    )
     return redirect(_slot_url(slot))
 
 
@@ -121,12 +130,11 @@ def trainee_signup(request, session_id: int):
 @require_POST
 def trainee_withdraw(request, session_id: int):
     slot = selectors.slot_get(session_id=session_id)
-    try:
-        services.trainee_signup_withdraw(slot=slot, trainee=request.user)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, "You have withdrawn; the slot is off your agenda.")
+    _act(
+        request,
+        lambda: services.trainee_signup_withdraw(slot=slot, trainee=request.user),
+        "You have withdrawn; the slot is off your agenda.",
+    )
     return redirect(_slot_url(slot))
 
 
@@ -173,21 +181,20 @@ def conversation_stay(request, pk: int):
     if not form.is_valid():
         messages.error(request, "That request was not understood; nothing changed.")
         return redirect("mentorship:conversation_detail", pk=pk)
-    try:
-        meeting = services.meeting_stay_in_touch_set(
-            meeting=meeting, user=request.user, value=form.cleaned_data["stay"]
-        )
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        if not form.cleaned_data["stay"]:
-            messages.success(request, "Noted: nothing is shared.")
-        elif meeting.is_connected:
-            messages.success(request, "You both said yes: see My connections.")
-        else:
-            messages.success(
-                request, "Noted. If they say yes too, you will both see each other's email."
-            )
+    stay = form.cleaned_data["stay"]
+
+    def told(updated) -> tuple[int, str]:
+        if not stay:
+            return messages.SUCCESS, "Noted: nothing is shared."
+        if updated.is_connected:
+            return messages.SUCCESS, "You both said yes: see My connections."
+        return messages.SUCCESS, "Noted. If they say yes too, you will both see each other's email."
+
+    _act(
+        request,
+        lambda: services.meeting_stay_in_touch_set(meeting=meeting, user=request.user, value=stay),
+        told,
+    )
     return redirect("mentorship:conversation_detail", pk=pk)
 
 
@@ -198,12 +205,13 @@ def conversation_feedback(request, pk: int):
     form = FeedbackForm(request.POST)
     if not form.is_valid():
         return conversation_detail(request, pk, feedback_form=form, status=400)
-    try:
-        services.meeting_feedback_save(meeting=meeting, user=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, "Thank you for your feedback.")
+    _act(
+        request,
+        lambda: services.meeting_feedback_save(
+            meeting=meeting, user=request.user, **form.cleaned_data
+        ),
+        "Thank you for your feedback.",
+    )
     return redirect("mentorship:conversation_detail", pk=pk)
 
 
@@ -237,17 +245,16 @@ def review(request, session_id: int):
 @require_POST
 def review_match(request, session_id: int):
     slot = selectors.slot_get_for_staff(session_id=session_id)
-    try:
-        result = services.schedule_draft(slot=slot)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(
-            request,
+    _act(
+        request,
+        lambda: services.schedule_draft(slot=slot),
+        lambda result: (
+            messages.SUCCESS,
             f"Draft schedule: {result.meetings} conversations for {result.trainees} trainees "
             f"and {result.mentors} mentors (score {result.total_score}); "
             f"{result.unmatched_trainees} trainees have free rounds. Review, then publish.",
-        )
+        ),
+    )
     return redirect(_review_url(slot))
 
 
@@ -255,12 +262,11 @@ def review_match(request, session_id: int):
 @require_POST
 def review_discard(request, session_id: int):
     slot = selectors.slot_get_for_staff(session_id=session_id)
-    try:
-        services.schedule_draft_discard(slot=slot)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, "Draft discarded; sign-up is open again until the deadline.")
+    _act(
+        request,
+        lambda: services.schedule_draft_discard(slot=slot),
+        "Draft discarded; sign-up is open again until the deadline.",
+    )
     return redirect(_review_url(slot))
 
 
@@ -268,15 +274,15 @@ def review_discard(request, session_id: int):
 @require_POST
 def review_publish(request, session_id: int):
     slot = selectors.slot_get_for_staff(session_id=session_id)
-    try:
-        emailed = services.schedule_publish(slot=slot)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        if emailed:
-            messages.success(request, f"Published; {emailed} people get their schedule by email.")
-        else:
-            messages.info(request, "Already published; nobody was emailed again.")
+    _act(
+        request,
+        lambda: services.schedule_publish(slot=slot),
+        lambda emailed: (
+            (messages.SUCCESS, f"Published; {emailed} people get their schedule by email.")
+            if emailed
+            else (messages.INFO, "Already published; nobody was emailed again.")
+        ),
+    )
     return redirect(_review_url(slot))
 
 
@@ -288,16 +294,15 @@ def review_absent(request, session_id: int):
     user = User.objects.filter(pk=form.cleaned_data["user"]).first() if form.is_valid() else None
     if user is None:
         raise Http404
-    try:
-        cancelled = services.participant_mark_absent(slot=slot, user=user)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(
-            request,
+    _act(
+        request,
+        lambda: services.participant_mark_absent(slot=slot, user=user),
+        lambda cancelled: (
+            messages.SUCCESS,
             f"{user.get_full_name()} is marked absent; {cancelled} conversations are cancelled. "
             "Repair to re-fill them.",
-        )
+        ),
+    )
     return redirect(_review_url(slot))
 
 
@@ -305,19 +310,19 @@ def review_absent(request, session_id: int):
 @require_POST
 def review_repair(request, session_id: int):
     slot = selectors.slot_get_for_staff(session_id=session_id)
-    try:
-        result = services.schedule_repair(slot=slot)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        if result.cancelled:
-            messages.success(
-                request,
+    _act(
+        request,
+        lambda: services.schedule_repair(slot=slot),
+        lambda result: (
+            (
+                messages.SUCCESS,
                 f"Repaired: {result.added} of {result.cancelled} cancelled conversations "
                 f"re-filled; {result.notified} people are told of their new rounds.",
             )
-        else:
-            messages.info(request, "Nothing to repair.")
+            if result.cancelled
+            else (messages.INFO, "Nothing to repair.")
+        ),
+    )
     return redirect(_review_url(slot))
 
 
