@@ -76,6 +76,19 @@ def _first_clash(*, user: User, session: Session, ignore: Session | None = None)
     return None
 
 
+def _refuse_if_registered(session: Session, user: User) -> None:
+    """A double click or a second tab: one active registration per person and session (the
+    database enforces it too); the person is told rather than shown an error page."""
+    if (
+        Registration.objects.filter(session=session, user=user)
+        .exclude(status=Status.CANCELLED)
+        .exists()
+    ):
+        raise ValidationError(
+            "You are already registered for this session.", code="already_registered"
+        )
+
+
 def _has_free_seat(session: Session) -> bool:
     # A drop-in has no seats (the agenda offers "Add to my agenda"), even if a capacity is set.
     if session.registration_mode == Session.Mode.DROP_IN or session.capacity is None:
@@ -103,14 +116,7 @@ def registration_create(*, session: Session, user: User) -> Registration:
         raise ValidationError(
             "This session does not take registrations here; see its page.", code="mode"
         )
-    if (
-        Registration.objects.filter(session=session, user=user)
-        .exclude(status=Status.CANCELLED)
-        .exists()
-    ):
-        raise ValidationError(
-            "You are already registered for this session.", code="already_registered"
-        )
+    _refuse_if_registered(session, user)
 
     if _has_free_seat(session):
         clash = _first_clash(user=user, session=session)
@@ -141,14 +147,7 @@ def registration_create_matched(*, session: Session, user: User) -> Registration
     registration_check_allowed(session=session, user=user)
     if session.registration_mode != Session.Mode.MATCHED:
         raise ValidationError("This session is not a matched session.", code="mode")
-    if (
-        Registration.objects.filter(session=session, user=user)
-        .exclude(status=Status.CANCELLED)
-        .exists()
-    ):
-        raise ValidationError(
-            "You are already registered for this session.", code="already_registered"
-        )
+    _refuse_if_registered(session, user)
     if not _has_free_seat(session):
         raise ValidationError("All places in this session are taken.", code="full")
     clash = _first_clash(user=user, session=session)
