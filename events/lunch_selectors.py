@@ -5,12 +5,12 @@ number of queries for 4 tables or 400."""
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import CareerPath, Profile
+from accounts.models import CareerPath
 
 from .models import (
     Event,
@@ -336,6 +336,11 @@ class LunchOverview:
     seated_people: int
     dietary: list[tuple[str, int]]
     accessibility: list[tuple[str, int]]
+    # People with the lunch on their agenda but no table seat (walking in, or only on a
+    # waitlist): they eat too, so catering sees their needs apart from the seated ones.
+    unseated_people: int = 0
+    unseated_dietary: list[tuple[str, int]] = field(default_factory=list)
+    unseated_accessibility: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _needs_count(values: list[str]) -> list[tuple[str, int]]:
@@ -354,7 +359,8 @@ def _needs_count(values: list[str]) -> list[tuple[str, int]]:
 
 
 def lunch_overview(*, session: Session) -> LunchOverview:
-    """Fill per table and rotation, and for catering the needs of everyone seated."""
+    """Fill per table and rotation, and for catering the needs of everyone on the lunch, per
+    person: someone with seats in three rotations counts once, two vegans count two."""
     rotations = _rotations(session)
     tables = _tables(session)
     counts = _cell_counts(session)
@@ -373,26 +379,38 @@ def lunch_overview(*, session: Session) -> LunchOverview:
             seated_per_rotation[index] += cell.confirmed
             cells.append(cell)
         rows.append(OverviewRow(table=table, cells=cells))
-    needs = list(
-        Profile.objects.filter(
-            user__table_seats__rotation__session=session,
-            user__table_seats__status=SeatStatus.CONFIRMED,
+    # One row per person on the lunch (a registration is unique per person and session), so
+    # identical needs are never collapsed into one.
+    people = list(
+        Registration.objects.filter(session=session, status=Registration.Status.CONFIRMED)
+        .annotate(
+            is_seated=Exists(
+                TableSeat.objects.filter(
+                    user=OuterRef("user"),
+                    rotation__session=session,
+                    status=SeatStatus.CONFIRMED,
+                )
+            )
         )
-        .distinct()
-        .values_list("dietary_needs", "accessibility_needs")
+        .order_by()
+        .values_list(
+            "is_seated", "user__profile__dietary_needs", "user__profile__accessibility_needs"
+        )
     )
-    registered = Registration.objects.filter(
-        session=session, status=Registration.Status.CONFIRMED
-    ).count()
+    seated = [(dietary, access) for is_seated, dietary, access in people if is_seated]
+    unseated = [(dietary, access) for is_seated, dietary, access in people if not is_seated]
     return LunchOverview(
         rotations=rotations,
         rows=rows,
         seated_per_rotation=seated_per_rotation,
         seats_per_rotation=sum(table.seats for table in tables),
-        registered=registered,
-        seated_people=len(needs),
-        dietary=_needs_count([dietary for dietary, _ in needs]),
-        accessibility=_needs_count([access for _, access in needs]),
+        registered=len(people),
+        seated_people=len(seated),
+        dietary=_needs_count([dietary for dietary, _ in seated]),
+        accessibility=_needs_count([access for _, access in seated]),
+        unseated_people=len(unseated),
+        unseated_dietary=_needs_count([dietary for dietary, _ in unseated]),
+        unseated_accessibility=_needs_count([access for _, access in unseated]),
     )
 
 
