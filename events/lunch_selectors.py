@@ -457,3 +457,76 @@ def lunch_picks_for_registrations(
         seat.rotation.session = registration.session
         picks[registration.pk].append(seat)
     return picks
+
+
+# --- what a person holds, in words (emails, calendar, pages) ------------------------------------
+
+
+def rotation_when(rotation: LunchRotation, tz) -> str:
+    """A rotation's times in the event's zone, saying which zone: "12:00–12:20 EST"."""
+    start, end = rotation.starts_at.astimezone(tz), rotation.ends_at.astimezone(tz)
+    return f"{start:%H:%M}–{end:%H:%M} {start:%Z}"
+
+
+def lunch_pick_text(pick: TableSeat, tz) -> str:
+    """One pick as a line: "Rotation 1, 12:00–12:20 EST: Table 3 — Industry (seat confirmed)"
+    or "Rotation 2, 12:20–12:40 EST: waitlisted #2 at Table 5 — Industry". A waitlist place
+    needs `position` (as `table_seats_for_user` and `lunch_picks_for_registrations` give)."""
+    where = f"Rotation {pick.rotation.number}, {rotation_when(pick.rotation, tz)}"
+    table = f"Table {pick.table.number} — {pick.table.career_path.name}"
+    if pick.status == SeatStatus.WAITLISTED:
+        return f"{where}: waitlisted #{pick.position} at {table}"
+    return f"{where}: {table} (seat confirmed)"
+
+
+def lunch_tables_text(picks: list[TableSeat], tz) -> str:
+    """The person's tables for a calendar item's description and a reminder."""
+    if not picks:
+        return "Your tables: none picked; walk in and sit where there is room."
+    return "\n".join(["Your tables:", *(lunch_pick_text(pick, tz) for pick in picks)])
+
+
+@dataclass
+class LunchHoldings:
+    """What a person holds at a lunch, for its emails: a line per rotation once they picked
+    any table (rotations without a pick say "walk in"), none for someone walking in."""
+
+    lines: list[str]
+    is_seated: bool  # a confirmed seat in at least one rotation
+    is_waiting: bool  # a waitlist place in at least one rotation
+
+
+def lunch_holdings(*, registration_id: int) -> LunchHoldings | None:
+    """Read when an email is sent, so it tells what holds then; None when the registration is
+    no longer a confirmed place on a lunch."""
+    registration = (
+        Registration.objects.select_related("session__event")
+        .filter(
+            pk=registration_id,
+            status=Registration.Status.CONFIRMED,
+            session__registration_mode=Session.Mode.TABLES,
+        )
+        .first()
+    )
+    if registration is None:
+        return None
+    session = registration.session
+    tz = session.event.tz
+    picks = lunch_picks_for_registrations(registrations=[registration])[registration.pk]
+    if not picks:
+        return LunchHoldings(lines=[], is_seated=False, is_waiting=False)
+    by_rotation = {pick.rotation_id: pick for pick in picks}
+    lines = []
+    for rotation in _rotations(session):
+        pick = by_rotation.get(rotation.pk)
+        if pick is None:
+            when = rotation_when(rotation, tz)
+            lines.append(f"Rotation {rotation.number}, {when}: no table picked (walk in)")
+        else:
+            lines.append(lunch_pick_text(pick, tz))
+    statuses = {pick.status for pick in picks}
+    return LunchHoldings(
+        lines=lines,
+        is_seated=SeatStatus.CONFIRMED in statuses,
+        is_waiting=SeatStatus.WAITLISTED in statuses,
+    )
