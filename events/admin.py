@@ -1,4 +1,5 @@
 import io
+from zoneinfo import ZoneInfo
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -8,8 +9,16 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from config.admin_time import AdminZone, moment_column
 from notifications.forms import AnnouncementForm
 
+from .admin_time import (
+    EventZoneAdmin,
+    EventZoneInline,
+    event_zone,
+    session_when_html,
+    zone_named,
+)
 from .lunch_admin import LUNCH_ACTIONS, LUNCH_INLINES, lunch_after_admin_save, lunch_inlines_for
 from .models import Event, Registration, Room, Session
 from .roster import roster_write_csv
@@ -25,10 +34,28 @@ class RoomInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(EventZoneAdmin, admin.ModelAdmin):
+    event_path = ""
     list_display = ["name", "slug", "city", "starts_on", "ends_on", "timezone", "is_published"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [RoomInline]
+
+    def page_zone(self, request, obj) -> AdminZone:
+        # The registration window is typed in the zone the form names (a new event's, or a
+        # changed one), else the event's own.
+        if request.method == "POST":
+            typed = zone_named(
+                request.POST.get("timezone", ""), city=request.POST.get("city", "").strip()
+            )
+            if typed is not None:
+                return typed
+        if obj is not None:
+            return event_zone(obj)
+        default = Event._meta.get_field("timezone").get_default()
+        return AdminZone(
+            tz=ZoneInfo(default),
+            label=f"In the event's own time zone (“Timezone” above: {default})",
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -56,14 +83,18 @@ class RoomAdmin(admin.ModelAdmin):
         agenda_cache_bump(obj.event_id)  # room names are on the cached agenda cards
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(EventZoneInline, admin.TabularInline):
     """Roster and waitlist of the session, read-only: seats change only through the services."""
 
     model = Registration
+    event_path = "session__event"
     extra = 0
     can_delete = False
-    fields = ["user", "status", "created_at", "confirmed_at", "cancelled_at"]
+    fields = ["user", "status", "arrived", "confirmed", "cancelled"]
     readonly_fields = fields
+    arrived = moment_column("created_at", "arrived")
+    confirmed = moment_column("confirmed_at", "confirmed")
+    cancelled = moment_column("cancelled_at", "cancelled")
     ordering = ["status", "created_at", "id"]
     verbose_name_plural = "Roster and waitlist (arrival order)"
 
@@ -74,18 +105,18 @@ class RegistrationInline(admin.TabularInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("user")
+            .select_related("user", "session__event")
             .exclude(status=Registration.Status.CANCELLED)
         )
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
     list_display = [
         "title",
         "event",
         "kind",
-        "starts_at",
+        "when",
         "room",
         "capacity",
         "registration_mode",
@@ -116,6 +147,16 @@ class SessionAdmin(admin.ModelAdmin):
         ),
         ("Topics", {"fields": ("career_paths", "is_published")}),
     )
+
+    @admin.display(description="when", ordering="starts_at")
+    def when(self, obj: Session) -> str:
+        return session_when_html(obj)
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        if request.GET.get("event__id__exact") or Event.objects.count() < 2:
+            return [column for column in columns if column != "event"]  # nothing to tell apart
+        return columns
 
     @admin.display(description="roster")
     def roster_link(self, obj: Session) -> str:
