@@ -80,7 +80,13 @@ def form_data(html: str, form_id: str) -> dict[str, list[str]]:
     return {name: values for name, values in reader.data.items() if values}
 
 
+BLOCK_TAGS = re.compile(
+    r"</?(?:br|p|div|td|th|tr|li|dt|dd|h[1-6]|caption|label|option|section|fieldset)\b[^>]*>"
+)
+
+
 def page_text(response) -> str:
-    """The page as a person reads it: tags dropped, entities decoded, whitespace collapsed."""
-    markup = response.content.decode()
+    """The page as a person reads it: a space where a block or line ends, inline tags
+    dropped, entities decoded, whitespace collapsed."""
+    markup = BLOCK_TAGS.sub(" ", response.content.decode())
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup)).split())
