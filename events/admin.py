@@ -3,6 +3,9 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -10,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from config.admin_time import AdminZone, moment_column
+from notifications.admin import register_time_zones
 from notifications.forms import AnnouncementForm
 
 from .admin_time import (
@@ -17,6 +21,7 @@ from .admin_time import (
     EventZoneInline,
     event_zone,
     session_when_html,
+    shared_zone,
     zone_named,
 )
 from .lunch_admin import LUNCH_ACTIONS, LUNCH_INLINES, lunch_after_admin_save, lunch_inlines_for
@@ -233,3 +238,13 @@ class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
             fresh.save()
         updated = session_update(session=fresh, changes=changes)
         obj.pk = updated.pk
+
+
+def notification_time_zone(queryset: QuerySet) -> QuerySet:
+    """Outbox rows about a session (their context names it) read in its event's zone."""
+    session_id = Cast(KT("context__session_id"), IntegerField())
+    zone = Session.objects.filter(pk=OuterRef("about_session_id")).values("event__timezone")
+    return queryset.annotate(about_session_id=session_id, row_time_zone=Subquery(zone[:1]))
+
+
+register_time_zones(annotate=notification_time_zone, list_zone=shared_zone)
