@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import models
 
 from config.admin_time import ZoneAdminMixin, moment_column
+from config.admin_widgets import CheckboxList
 
 from .models import CareerPath, Profile, User
 from .services import user_delete
@@ -11,8 +13,8 @@ from .services import user_delete
 class ProfileInline(admin.StackedInline):
     model = Profile
     can_delete = False
-    filter_horizontal = ["interests", "expertise"]
     exclude = ["calendar_token"]
+    formfield_overrides = {models.ManyToManyField: {"widget": CheckboxList}}
 
 
 class UserCreationForm(AdminUserCreationForm):

@@ -16,6 +16,7 @@ from config.admin_time import AdminZone, moment_column
 from notifications.admin import register_time_zones
 from notifications.forms import AnnouncementForm
 
+from .admin_forms import EventAdminForm, SessionAdminForm
 from .admin_time import (
     EventZoneAdmin,
     EventZoneInline,
@@ -40,6 +41,7 @@ class RoomInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(EventZoneAdmin, admin.ModelAdmin):
+    form = EventAdminForm
     event_path = ""
     list_display = ["name", "slug", "city", "starts_on", "ends_on", "timezone", "is_published"]
     prepopulated_fields = {"slug": ["name"]}
@@ -117,6 +119,7 @@ class RegistrationInline(EventZoneInline, admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
+    form = SessionAdminForm
     list_display = [
         "title",
         "event",
@@ -133,7 +136,6 @@ class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
     list_filter = ["event", "kind", "registration_mode", "is_published", "career_paths"]
     search_fields = ["title", "key", "description"]
     list_select_related = ["event", "room"]
-    filter_horizontal = ["career_paths"]
     date_hierarchy = "starts_at"
     fieldsets = (
         (None, {"fields": ("event", "key", "title", "kind", "description", "speakers")}),
