@@ -235,6 +235,12 @@ class ZoneAdminMixin(ZoneDisplayMixin):
             zone, super().changeform_view, request, object_id, form_url, extra_context
         )
 
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        return self._rendered_in(
+            self.page_zone(request, obj), super().history_view, request, object_id, extra_context
+        )
+
     def changelist_view(self, request, extra_context=None):
         return self._rendered_in(
             self.list_zone(request), super().changelist_view, request, extra_context

@@ -80,7 +80,7 @@ class EventAdmin(EventZoneAdmin, admin.ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(EventZoneAdmin, admin.ModelAdmin):
     list_display = ["name", "event", "location"]
     list_filter = ["event"]
     search_fields = ["name"]

@@ -11,7 +11,7 @@ from django.utils.html import format_html_join
 
 from config.admin_time import AdminZone, format_span, zone_abbreviation
 
-from .admin_time import EventZoneInline, event_zone
+from .admin_time import EventZoneAdmin, EventZoneInline, event_zone
 from .lunch_forms import LunchCopyForm, RotationsGenerateForm
 from .models import LunchRotation, LunchTable, Session, TableHost
 from .services import lunch_rotations_generate, lunch_tables_copy, table_waitlists_promote
@@ -174,7 +174,8 @@ class TableHostInline(admin.StackedInline):
 
 
 @admin.register(LunchTable)
-class LunchTableAdmin(admin.ModelAdmin):
+class LunchTableAdmin(EventZoneAdmin, admin.ModelAdmin):
+    event_path = "session__event"
     list_display = ["__str__", "session", "career_path", "seats", "host_list", "links"]
     list_filter = ["session__event", "career_path"]
     list_select_related = ["session__event", "career_path"]

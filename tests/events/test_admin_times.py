@@ -6,6 +6,7 @@ import zoneinfo
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.models import LogEntry
 from django.test import Client
 
 from events.models import Event, LunchRotation, Session
@@ -107,14 +108,18 @@ def test_the_change_form_shows_the_session_at_its_orlando_time_without_seconds(
     assert "Orlando time (America/New_York)" in page_text(response)
 
 
+def post_unchanged(client: Client, session: Session):
+    page = client.get(f"{SESSIONS}{session.pk}/change/").content.decode()
+    return client.post(f"{SESSIONS}{session.pk}/change/", form_data(page, "session_form"))
+
+
 def test_saving_the_change_form_unchanged_keeps_the_session_where_it_was(staff_client, orlando):
     """A stored time with seconds shows as HH:MM; saving the page must not move it (a move
     emails everyone registered)."""
     starts_at = dt.datetime(2030, 12, 6, 13, 0, 30, tzinfo=NY)
     session = SessionFactory(event=orlando, starts_at=starts_at)
-    page = staff_client.get(f"{SESSIONS}{session.pk}/change/").content.decode()
 
-    response = staff_client.post(f"{SESSIONS}{session.pk}/change/", form_data(page, "session_form"))
+    response = post_unchanged(staff_client, session)
 
     assert response.status_code == 302
     session.refresh_from_db()
@@ -283,3 +288,24 @@ def test_generate_rotations_form_lists_the_lunch_with_its_orlando_time(staff_cli
     )
 
     assert "Sat, Dec 7, 2030, 12:00–13:30 EST" in page_text(response)
+
+
+def test_a_sessions_history_lists_changes_in_the_event_zone(staff_client, orlando):
+    session = SessionFactory(event=orlando)
+    post_unchanged(staff_client, session)
+    LogEntry.objects.update(action_time=dt.datetime(2030, 11, 20, 14, 5, tzinfo=UTC))
+
+    page = page_text(staff_client.get(f"{SESSIONS}{session.pk}/history/"))
+
+    assert "Wed, Nov 20, 2030, 09:05 EST" in page
+
+
+def test_history_of_a_thing_of_no_event_says_utc(staff_client):
+    person = UserFactory()
+    url = f"/admin/accounts/user/{person.pk}/change/"
+    staff_client.post(url, form_data(staff_client.get(url).content.decode(), "user_form"))
+    LogEntry.objects.update(action_time=dt.datetime(2030, 11, 20, 14, 5, tzinfo=UTC))
+
+    page = page_text(staff_client.get(f"/admin/accounts/user/{person.pk}/history/"))
+
+    assert "Wed, Nov 20, 2030, 14:05 UTC" in page
