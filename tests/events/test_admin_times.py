@@ -309,3 +309,22 @@ def test_history_of_a_thing_of_no_event_says_utc(staff_client):
     page = page_text(staff_client.get(f"/admin/accounts/user/{person.pk}/history/"))
 
     assert "Wed, Nov 20, 2030, 14:05 UTC" in page
+
+
+def test_filtered_by_an_event_the_day_links_count_that_events_days(staff_client, orlando):
+    paris = EventFactory(slug="paris-2030", name="Paris 2030", timezone="Europe/Paris")
+    SessionFactory(
+        event=paris,
+        title="Petit déjeuner",
+        starts_at=dt.datetime(2030, 12, 7, 0, 30, tzinfo=PARIS),  # Dec 6, 23:30 UTC
+        ends_at=dt.datetime(2030, 12, 7, 1, 30, tzinfo=PARIS),
+    )
+    query = {"event__id__exact": paris.pk, "starts_at__year": "2030", "starts_at__month": "12"}
+
+    mixed = page_text(staff_client.get(SESSIONS))
+    days = page_text(staff_client.get(SESSIONS, query))
+
+    assert "The events use several time zones: the day links count UTC days." in mixed
+    assert "December 7" in days
+    assert "December 6" not in days
+    assert "Sat, Dec 7, 2030, 00:30–01:30 CET" in days
