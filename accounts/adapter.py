@@ -11,15 +11,22 @@ from .models import User
 from .services import profile_ensure
 
 
-def site_link(url, request):
-    """A link allauth built from the request's host, moved to SITE_URL: account mail points
-    where people reach the site (behind a proxy, or as `make run` serves it), like all mail."""
+def site_root(request) -> str:
+    """Where account mail sends people: SITE_URL when it is set (the public address, like all
+    mail), else the address the request came to (the site as it is served)."""
+    if settings.SITE_URL_IS_SET or request is None:
+        return settings.SITE_URL
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def site_link(url, request, root: str):
+    """A link allauth built from the request's host, moved to `root`."""
     if not isinstance(url, str) or request is None:
         return url
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or parts.netloc != request.get_host():
         return url
-    return settings.SITE_URL + urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+    return root + urlunsplit(("", "", parts.path, parts.query, parts.fragment))
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -39,20 +46,20 @@ class AccountAdapter(DefaultAccountAdapter):
         dispatcher if the mail server is down.
 
         The site is named by its name, never by the host the request came in on, and links
-        use SITE_URL."""
+        use SITE_URL when it is set."""
         request = allauth_context.request
         owner = context.get("user")
         if not isinstance(owner, User) or owner.pk is None:
             owner = User.objects.filter(email__iexact=email).first()
-        site_host = urlsplit(settings.SITE_URL).netloc
+        root = site_root(request)
         ctx = {
             "request": request,
             "email": email,
-            "current_site": SimpleNamespace(name=settings.SITE_NAME, domain=site_host),
+            "current_site": SimpleNamespace(name=settings.SITE_NAME, domain=urlsplit(root).netloc),
             "site_name": settings.SITE_NAME,
-            "site_url": settings.SITE_URL,
+            "site_url": root,
             "name": owner.name if owner is not None else "",
         }
-        ctx.update({key: site_link(value, request) for key, value in context.items()})
+        ctx.update({key: site_link(value, request, root) for key, value in context.items()})
         message = self.render_mail(template_prefix, email, ctx)
         notification_enqueue_email(message=message, user=owner, deliver_now=True)

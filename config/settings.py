@@ -43,8 +43,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 # The address people reach the site at, for every link that leaves a page: emails, calendar
 # URLs and UIDs, unsubscribe links. Celery renders mail outside any request, so it comes
-# from the environment; without SITE_URL it is the local address `make run` serves on.
+# from the environment; without SITE_URL it is the local address `make run` serves on, and
+# mail written during a request (account mail) follows the address the request came to.
 PORT = env.int("PORT", default=8000)
+SITE_URL_IS_SET = bool(env.str("SITE_URL", default=""))
 SITE_URL = (env.str("SITE_URL", default="") or f"http://127.0.0.1:{PORT}").rstrip("/")
 # The site's own name in account mail (allauth would take the request's host name).
 SITE_NAME = "Trainee Career Events"

@@ -17,7 +17,7 @@ URL = re.compile(r"https?://[^\s\"<>]+")
 
 @pytest.fixture(autouse=True)
 def _site_url(settings):
-    settings.SITE_URL = SITE_URL
+    settings.SITE_URL, settings.SITE_URL_IS_SET = SITE_URL, True
 
 
 def signup_new_address(client):
@@ -47,6 +47,10 @@ def change_address(client):
     client.post("/accounts/email/", {"email": "ada@example.org", "action_add": ""})
 
 
+def text_of(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
 # flow -> (what arrives first in the text, the page the main link opens)
 FLOWS = {
     "signup": (signup_new_address, "Dear Ada Okafor,", "/accounts/confirm-email/"),
@@ -65,7 +69,7 @@ def delivered(request, client, mailbox):
     flow(client)
     assert [m["to"] for m in mailbox.messages] == [["ada@example.org"]]
     message = mailbox.messages[0]["message"]
-    text = message.get_body(preferencelist=("plain",)).get_content()
+    text = text_of(message)
     html_part = message.get_body(preferencelist=("html",))
     html = html_part.get_content() if html_part is not None else ""
     return text, html, str(message["Subject"]), greeting, path
@@ -104,3 +108,20 @@ def test_account_email_html_is_in_the_site_email_layout(delivered):
     assert html.startswith("<!DOCTYPE html>")
     assert 'style="font-family: Arial, sans-serif;' in html
     assert f'<a href="{SITE_URL}{path}' in html
+
+
+def test_account_email_without_site_url_links_to_the_address_the_site_is_served_on(
+    client, mailbox, settings
+):
+    settings.SITE_URL_IS_SET = False
+    UserFactory(name="Ada Okafor", email="ada@example.org")
+
+    client.post(
+        "/accounts/password/reset/", {"email": "ada@example.org"}, HTTP_HOST="127.0.0.1:18345"
+    )
+
+    text = text_of(mailbox.messages[0]["message"])
+    links = URL.findall(text)
+    assert links
+    assert all(link.startswith("http://127.0.0.1:18345/") for link in links), links
+    assert "Trainee Career Events" in text
