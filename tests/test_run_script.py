@@ -174,6 +174,15 @@ def test_run_serves_hashed_static_files_through_whitenoise(served):
     assert "immutable" in response.headers["cache-control"]
 
 
+def test_run_serves_the_site_icon(served):
+    page = httpx.get(f"{served.url}/").text
+    icon = re.search(r'<link rel="icon" href="(/static/favicon\.[0-9a-f]{12}\.svg)"', page)
+    assert icon, page[:800]
+
+    assert httpx.get(served.url + icon.group(1)).status_code == 200
+    assert httpx.get(f"{served.url}/favicon.ico").status_code == 200
+
+
 def test_run_keeps_its_secret_key_in_a_file_only_its_owner_reads(served):
     mode = stat.S_IMODE(served.secret_key_file.stat().st_mode)
 
