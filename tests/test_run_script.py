@@ -8,6 +8,7 @@ what the script left on disk; the last one presses Ctrl-C.
 import contextlib
 import os
 import re
+import shutil
 import signal
 import stat
 import subprocess
@@ -54,6 +55,8 @@ class Run:
             # Where run.sh keeps its key (var/secret_key by default), out of the project here.
             SECRET_KEY_FILE=str(self.secret_key_file),
             WEB_CONCURRENCY="1",
+            # As the Makefile finds it: on PATH, else the one pip installed as a module.
+            UV=shutil.which("uv") or "python3 -m uv",
         )
         self.log = self.log_path.open("wb")
         # A session of its own, like a terminal's foreground job: Ctrl-C reaches the group.
