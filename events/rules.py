@@ -1,4 +1,5 @@
-"""Who may register when: pure checks that raise ValidationError with a message for the person."""
+"""Who may register when, and what takes a seat: pure checks that raise ValidationError with a
+message for the person. Every service and page asks these, so the rules live only here."""
 
 from datetime import datetime
 
@@ -10,10 +11,24 @@ from accounts.models import User
 
 from .models import Session
 
+# Sessions of these modes hold no seat: people take part some other way (a request reviewed by
+# staff), so they are never registered for here, never clash and never have free seats.
+SEATLESS_MODES = frozenset({Session.Mode.REQUEST})
+
+
+def session_takes_seats(session: Session) -> bool:
+    return session.registration_mode not in SEATLESS_MODES
+
 
 def session_overlaps(a: Session, b: Session) -> bool:
     """Back-to-back sessions (09–10, 10–11) do not overlap."""
     return a.starts_at < b.ends_at and b.starts_at < a.ends_at
+
+
+def sessions_clash(a: Session, b: Session) -> bool:
+    """Whether a seat in one and a seat in the other cannot both be held: they overlap and
+    both take seats (an information-only item blocks nothing)."""
+    return session_takes_seats(a) and session_takes_seats(b) and session_overlaps(a, b)
 
 
 def registration_window(session: Session) -> tuple[datetime | None, datetime | None]:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import CareerPath
 
 from .models import Event, Registration, Session
-from .rules import audience_refusal, registration_closed_reason, session_overlaps
+from .rules import audience_refusal, registration_closed_reason, sessions_clash
 
 Status = Registration.Status
 
@@ -94,9 +94,7 @@ def registrations_for_user(*, user, event: Event | None = None) -> list[Registra
 
 def _clash_with(session: Session, confirmed: list[Registration]) -> Session | None:
     for registration in confirmed:
-        if registration.session_id != session.pk and session_overlaps(
-            session, registration.session
-        ):
+        if registration.session_id != session.pk and sessions_clash(session, registration.session):
             return registration.session
     return None
 

@@ -24,7 +24,7 @@ from .forms import AgendaFilterForm, RegisterForm
 from .hooks import agenda_sections
 from .lunch_selectors import lunch_picks_for_registrations
 from .models import Registration
-from .rules import session_overlaps
+from .rules import sessions_clash
 from .selectors import (
     agenda_group,
     event_days,
@@ -268,7 +268,7 @@ def my_agenda(request):
                 other.session
                 for other in confirmed
                 if other.pk != registration.pk
-                and session_overlaps(registration.session, other.session)
+                and sessions_clash(registration.session, other.session)
             ),
             None,
         )

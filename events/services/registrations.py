@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from ..models import Registration, Session
-from ..rules import registration_check_allowed, session_overlaps
+from ..rules import registration_check_allowed, sessions_clash
 from . import notices
 from .cache import agenda_cache_bump
 
@@ -71,7 +71,7 @@ def _first_clash(*, user: User, session: Session, ignore: Session | None = None)
         other = registration.session
         if ignore is not None and other.pk == ignore.pk:
             continue
-        if session_overlaps(session, other):
+        if sessions_clash(session, other):
             return other
     return None
 
@@ -227,7 +227,7 @@ def registration_cancel(*, session: Session, user: User) -> Registration:
         for r in Registration.objects.filter(user=user, status=Status.WAITLISTED)
         .exclude(session=session)
         .select_related("session")
-        if session_overlaps(r.session, session)
+        if sessions_clash(r.session, session)
     ]
     session, *waiting_elsewhere = _lock_sessions(session, *waiting_elsewhere)
     registration = (

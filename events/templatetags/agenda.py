@@ -133,6 +133,13 @@ def _seat_actions(context, session, registration) -> SafeString:
     )
 
 
+INFORMATION_ONLY = (
+    "Information only: there is nothing to book here. These are private, virtual "
+    "conversations. To take part, send a request on this site once requests open; staff "
+    "review each request and email the details to those accepted."
+)
+
+
 def _link(url: str, text: str, session) -> SafeString:
     return format_html(
         '<p class="actions-row"><a href="{}">{}{}</a></p>', url, text, _hidden_title(session)
@@ -163,9 +170,8 @@ def session_actions(context, session) -> SafeString:
     if mode in ("open", "drop_in"):
         parts.append(_seat_actions(context, session, registration))
     elif mode == "request":
-        parts.append(
-            format_html('<p class="closed">{}</p>', "Places are given after a staff review.")
-        )
+        # No seat and no clash until people can ask to take part (rules.SEATLESS_MODES).
+        parts.append(format_html('<p class="info-only">{}</p>', INFORMATION_ONLY))
     elif mode == "matched":
         text = (
             "Your interests, mentors and rounds"
