@@ -45,9 +45,32 @@ def _local(moment: datetime, session: Session) -> str:
     )
 
 
+def event_has_ended(event, now: datetime | None = None) -> bool:
+    """The event's last day is over in the event's own time zone."""
+    now = now or timezone.now()
+    return now.astimezone(event.tz).date() > event.ends_on
+
+
+def session_started_reason(session: Session, now: datetime | None = None) -> str:
+    """'' before the session starts; afterwards why its list of people is frozen. From its
+    start nobody takes, switches into or gives up a seat or a waitlist place, and nobody is
+    promoted: the registrations are the session's history."""
+    now = now or timezone.now()
+    if now < session.starts_at:
+        return ""
+    if event_has_ended(session.event, now):
+        return "This event has ended."
+    if now >= session.ends_at:
+        return "This session has ended."
+    return "This session has already started."
+
+
 def registration_closed_reason(session: Session, now: datetime | None = None) -> str:
     """Why registration is closed right now, or '' when it is open."""
     now = now or timezone.now()
+    started = session_started_reason(session, now)
+    if started:
+        return started
     opens, closes = registration_window(session)
     if opens and now < opens:
         return f"Registration opens on {_local(opens, session)}."
@@ -74,6 +97,9 @@ def audience_refusal(session: Session, user: User) -> str:
 def registration_check_allowed(*, session: Session, user: User) -> None:
     if not session.is_published:
         raise ValidationError("This session is not open for registration.", code="unpublished")
+    started = session_started_reason(session)
+    if started:
+        raise ValidationError(started, code="started")
     if not has_verified_email(user):
         raise ValidationError(
             "Please verify your email address before registering.", code="unverified"
@@ -84,3 +110,11 @@ def registration_check_allowed(*, session: Session, user: User) -> None:
     refusal = audience_refusal(session, user)
     if refusal:
         raise ValidationError(refusal, code="audience")
+
+
+def cancellation_check_allowed(*, session: Session) -> None:
+    """A seat or waitlist place can be given up until the session starts, even after the
+    registration window closed; from the start it stays on record as the session's history."""
+    started = session_started_reason(session)
+    if started:
+        raise ValidationError(started, code="started")

@@ -10,7 +10,12 @@ from django.utils import timezone
 from accounts.models import CareerPath
 
 from .models import Event, Registration, Session
-from .rules import audience_refusal, registration_closed_reason, sessions_clash
+from .rules import (
+    audience_refusal,
+    registration_closed_reason,
+    session_started_reason,
+    sessions_clash,
+)
 
 Status = Registration.Status
 
@@ -177,13 +182,18 @@ def session_has_free_seat(session: Session) -> bool:
 
 
 def session_annotate_state(session: Session) -> None:
-    """Seats left and the label people see ("Filling", "Full — join the waitlist")."""
+    """Seats left, the label people see ("Filling", "Full — join the waitlist"), and whether
+    registration is closed (`closed_reason`) or the session has started (`started_reason`)."""
+    session.started_reason = session_started_reason(session)
     session.closed_reason = registration_closed_reason(session)
     if session.registration_mode != Session.Mode.OPEN or session.capacity is None:
         session.seats_left = None
         session.seat_label = ""
         return
     session.seats_left = max(session.capacity - session.confirmed_count, 0)
+    if session.started_reason:  # nothing to offer any more: the notice says why
+        session.seat_label = ""
+        return
     if session.seats_left == 0:
         session.seat_label = "Full — join the waitlist"
     elif session.seats_left <= max(3, session.capacity // 5):

@@ -24,7 +24,7 @@ from .forms import AgendaFilterForm, RegisterForm
 from .hooks import agenda_sections
 from .lunch_selectors import lunch_picks_for_registrations
 from .models import Registration
-from .rules import sessions_clash
+from .rules import event_has_ended, session_started_reason, sessions_clash
 from .selectors import (
     agenda_group,
     event_days,
@@ -173,7 +173,8 @@ def _agenda(request, event):
     page = _anonymous_page(key) if cacheable else None
     if page is None:
         body = _agenda_body(request, event, version)
-        response = render(request, "events/agenda.html", {"event": event, "agenda_body": body})
+        context = {"event": event, "agenda_body": body, "has_ended": event_has_ended(event)}
+        response = render(request, "events/agenda.html", context)
         if not cacheable:
             return response
         page = (response.content, gzip.compress(response.content, compresslevel=6))
@@ -245,6 +246,9 @@ def session_cancel(request, slug: str, pk: int):
     try:
         registration = registration_cancel(session=session, user=request.user)
     except ValidationError as exc:
+        if exc.code == "started":
+            messages.error(request, exc.messages[0])
+            return _back(request, session)
         # Someone else's registration is never reachable here: only the person's own is looked up.
         raise Http404(exc.messages[0]) from exc
     if registration.confirmed_at:
@@ -261,6 +265,8 @@ def my_agenda(request):
     lunch_picks = lunch_picks_for_registrations(registrations=registrations)
     for registration in registrations:
         registration.lunch_picks = lunch_picks.get(registration.pk, [])
+        # From its start a session's registrations are history: no cancel button.
+        registration.started_reason = session_started_reason(registration.session)
     confirmed = [r for r in registrations if r.status == Registration.Status.CONFIRMED]
     for registration in registrations:
         registration.clash_with = next(

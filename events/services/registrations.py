@@ -13,7 +13,12 @@ from django.utils import timezone
 from accounts.models import User
 
 from ..models import Registration, Session
-from ..rules import registration_check_allowed, sessions_clash
+from ..rules import (
+    cancellation_check_allowed,
+    registration_check_allowed,
+    session_started_reason,
+    sessions_clash,
+)
 from . import notices
 from .cache import agenda_cache_bump
 
@@ -173,6 +178,7 @@ def registration_switch(*, session: Session, replace: Session, user: User) -> Re
         raise ValidationError(
             "This session does not take registrations here; see its page.", code="mode"
         )
+    cancellation_check_allowed(session=replace)
     old = Registration.objects.filter(session=replace, user=user, status=Status.CONFIRMED).first()
     if old is None:
         raise ValidationError("You have no seat in the session to give up.", code="no_seat")
@@ -218,8 +224,9 @@ def _cancel(registration: Registration) -> None:
 
 @transaction.atomic
 def registration_cancel(*, session: Session, user: User) -> Registration:
-    """Cancels the person's seat or waitlist place; a freed seat goes to the waitlist at once,
-    and a waitlist that skipped this person for clashing with this seat moves too."""
+    """Cancels the person's seat or waitlist place, until the session starts; a freed seat goes
+    to the waitlist at once, and a waitlist that skipped this person for clashing with this
+    seat moves too."""
     _lock_timeout()
     # Sessions are locked together, in primary-key order, before any user row.
     waiting_elsewhere = [
@@ -240,6 +247,7 @@ def registration_cancel(*, session: Session, user: User) -> Registration:
     )
     if registration is None:
         raise ValidationError("You are not registered for this session.", code="not_registered")
+    cancellation_check_allowed(session=session)
     was_confirmed = registration.status == Status.CONFIRMED
     _cancel(registration)
     if was_confirmed:
@@ -252,8 +260,9 @@ def registration_cancel(*, session: Session, user: User) -> Registration:
 
 def waitlist_promote(*, session: Session) -> list[Registration]:
     """Fills free seats from the waitlist in arrival order, skipping anyone the seat would put
-    into a clash (they keep their place). Call with the session row locked."""
-    if session.capacity is None:
+    into a clash (they keep their place). Nobody is promoted into a session that has started.
+    Call with the session row locked."""
+    if session.capacity is None or session_started_reason(session):
         return []
     free = session.capacity - _confirmed_count(session)
     promoted: list[Registration] = []
@@ -308,9 +317,12 @@ def session_update(*, session: Session, changes: dict) -> Session:
 
 
 def registrations_release_for_user(*, user: User) -> None:
-    """Before an account is deleted: give up its seats so the waitlists move."""
+    """Before an account is deleted: give up its seats in sessions yet to start, so the
+    waitlists move (seats in sessions that have started are history, deleted with it)."""
     sessions = Session.objects.filter(
-        registrations__user=user, registrations__status=Status.CONFIRMED
+        registrations__user=user,
+        registrations__status=Status.CONFIRMED,
+        starts_at__gt=timezone.now(),
     ).distinct()
     for session in sessions:
         registration_cancel(session=session, user=user)

@@ -4,7 +4,7 @@ Written in Python rather than as an included template: the agenda renders this b
 every session on the page, and the template engine made it the page's main cost (a
 200-session agenda spent ~100 ms here). It formats only what the selectors put on the
 session (`seat_label`, `my_registration`, `my_position`, `clash_with`, `closed_reason`,
-`audience_note`) and never queries.
+`started_reason`, `audience_note`) and never queries.
 """
 
 from django import template
@@ -88,6 +88,9 @@ def _status(session, registration) -> SafeString:
 
 def _seat_actions(context, session, registration) -> SafeString:
     user = context["request"].user
+    if session.started_reason:
+        # From its start a session's registrations are its history (rules.py): no button.
+        return format_html('<p class="closed">{}</p>', session.started_reason)
     if not user.is_authenticated:
         login = reverse("account_login") + "?" + urlencode({"next": session.get_absolute_url()})
         return format_html('<p class="actions-row"><a href="{}">Log in to register</a></p>', login)
@@ -172,6 +175,8 @@ def session_actions(context, session) -> SafeString:
     elif mode == "request":
         # No seat and no clash until people can ask to take part (rules.SEATLESS_MODES).
         parts.append(format_html('<p class="info-only">{}</p>', INFORMATION_ONLY))
+    elif session.started_reason and not registration:
+        parts.append(format_html('<p class="closed">{}</p>', session.started_reason))
     elif mode == "matched":
         text = (
             "Your interests, mentors and rounds"
