@@ -20,10 +20,25 @@ from .rules import (
 Status = Registration.Status
 
 
+def _published_events() -> QuerySet[Event]:
+    """Published events, each with `published_count` (how many there are), so a page can
+    link the list of events without a query of its own."""
+    count = (
+        Event.objects.filter(is_published=True)
+        .order_by()
+        .values("is_published")  # one group: every row is published
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Event.objects.filter(is_published=True).annotate(
+        published_count=Subquery(count, output_field=IntegerField())
+    )
+
+
 def event_get_current() -> Event | None:
     """The event people most likely want: the next or running one, else the latest past one."""
     today = timezone.localdate()
-    published = Event.objects.filter(is_published=True)
+    published = _published_events()
     return (
         published.filter(ends_on__gte=today).order_by("starts_on").first()
         or published.order_by("-ends_on").first()
@@ -31,7 +46,26 @@ def event_get_current() -> Event | None:
 
 
 def event_get(*, slug: str) -> Event:
-    return get_object_or_404(Event, slug=slug, is_published=True)
+    return get_object_or_404(_published_events(), slug=slug)
+
+
+@dataclass
+class EventList:
+    upcoming: list[Event]  # running or still to come, soonest first
+    past: list[Event]  # most recent first
+
+
+def event_list_published(*, now: datetime | None = None) -> EventList:
+    """Every published event, those running or to come first; "past" is judged by the
+    calendar day in each event's own time zone. One query."""
+    events = list(Event.objects.filter(is_published=True).order_by("starts_on", "name"))
+    upcoming, past = [], []
+    for event in events:
+        today = (now or timezone.now()).astimezone(event.tz).date()
+        event.is_running = event.starts_on <= today <= event.ends_on
+        (past if event.ends_on < today else upcoming).append(event)
+    past.sort(key=lambda e: (e.ends_on, e.starts_on), reverse=True)
+    return EventList(upcoming=upcoming, past=past)
 
 
 def _count_of(status: str) -> Coalesce:

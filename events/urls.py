@@ -21,6 +21,7 @@ LUNCH_ROUTES = [
 ]
 
 urlpatterns = [
+    path("events/", views.event_list, name="event_list"),
     path("events/<slug:slug>/", views.agenda, name="agenda"),
     path("events/<slug:slug>/sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path(

@@ -30,6 +30,7 @@ from .selectors import (
     event_days,
     event_get,
     event_get_current,
+    event_list_published,
     registrations_for_user,
     session_annotate_state,
     session_get,
@@ -50,6 +51,11 @@ def home(request):
     if event is None:
         return render(request, "events/home_empty.html")
     return _agenda(request, event)
+
+
+def event_list(request):
+    """Every published event: running and upcoming ones first, then past ones."""
+    return render(request, "events/event_list.html", {"events": event_list_published()})
 
 
 # slug -> event id, learnt by this process: a cached anonymous agenda is then served without
