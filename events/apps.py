@@ -9,6 +9,9 @@ class EventsConfig(AppConfig):
         from accounts.services import register_deletion_hook
         from notifications.services import register_context_provider
 
+        from . import hooks
+        from .lunch_selectors import lunch_sessions_with_free_seat
+        from .models import Session
         from .services import registrations_release_for_user
         from .services.notices import reminder_personal_details
 
@@ -16,3 +19,5 @@ class EventsConfig(AppConfig):
         register_deletion_hook(registrations_release_for_user)
         # Reminders list the person's tables or rounds as they are when the mail goes out.
         register_context_provider("session_reminder", reminder_personal_details)
+        # The lunch has room when a table has a seat in some rotation ("free seats" filter).
+        hooks.free_place_hooks[Session.Mode.TABLES] = lunch_sessions_with_free_seat

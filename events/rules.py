@@ -31,6 +31,16 @@ def sessions_clash(a: Session, b: Session) -> bool:
     return session_takes_seats(a) and session_takes_seats(b) and session_overlaps(a, b)
 
 
+def has_free_seat(session: Session, confirmed: int) -> bool:
+    """A seat left for one more person, `confirmed` being the seats taken. A drop-in has no
+    seats (the agenda offers "Add to my agenda"), even if a capacity is set."""
+    if not session_takes_seats(session):
+        return False
+    if session.registration_mode == Session.Mode.DROP_IN or session.capacity is None:
+        return True
+    return confirmed < session.capacity
+
+
 def registration_window(session: Session) -> tuple[datetime | None, datetime | None]:
     event = session.event
     opens = session.registration_opens_at or event.registration_opens_at
@@ -77,6 +87,13 @@ def registration_closed_reason(session: Session, now: datetime | None = None) ->
     if closes and now >= closes:
         return f"Registration closed on {_local(closes, session)}."
     return ""
+
+
+def registration_has_closed(session: Session, now: datetime | None = None) -> bool:
+    """Closed for good (started, or past the window's end), as opposed to not open yet."""
+    now = now or timezone.now()
+    _, closes = registration_window(session)
+    return bool(session_started_reason(session, now)) or bool(closes and now >= closes)
 
 
 def has_verified_email(user: User) -> bool:

@@ -9,10 +9,13 @@ from django.utils import timezone
 
 from accounts.models import CareerPath
 
+from .hooks import free_place_hooks
 from .models import Event, Registration, Session
 from .rules import (
     audience_refusal,
+    has_free_seat,
     registration_closed_reason,
+    registration_has_closed,
     session_started_reason,
     sessions_clash,
 )
@@ -189,8 +192,6 @@ def session_list_for_agenda(
     if audience:
         # The audience list is small JSON; filtering here works on SQLite and PostgreSQL alike.
         sessions = [s for s in sessions if not s.audience or audience in s.audience]
-    if has_seats:
-        sessions = [s for s in sessions if session_has_free_seat(s)]
     names: dict[int, list[str]] = {}
     links = (
         Session.career_paths.through.objects.filter(
@@ -204,15 +205,28 @@ def session_list_for_agenda(
     for session in sessions:
         session.career_path_names = names.get(session.pk, [])
         session_annotate_state(session)
+    if has_seats:
+        sessions = sessions_with_room(sessions=sessions)
     return sessions
 
 
-def session_has_free_seat(session: Session) -> bool:
-    if session.registration_mode == Session.Mode.DROP_IN:
-        return True
-    if session.registration_mode != Session.Mode.OPEN:
-        return False
-    return session.capacity is None or session.confirmed_count < session.capacity
+def sessions_with_room(*, sessions: list[Session]) -> list[Session]:
+    """The sessions (annotated by `_session_base_qs` and `session_annotate_state`) where one
+    more person can still get a place, each by its own mode's rule: open and matched, seats
+    left; drop-in, always; the lunch, a free table seat in some rotation (through
+    `hooks.free_place_hooks`); request, never (no seats). A session that has started or whose
+    registration has closed has no place to give. A fixed number of queries: one per mode
+    that has a hook."""
+    by_mode: dict[str, list[Session]] = {}
+    for session in sessions:
+        if registration_has_closed(session) or not has_free_seat(session, session.confirmed_count):
+            continue
+        by_mode.setdefault(session.registration_mode, []).append(session)
+    keep: set[int] = set()
+    for mode, group in by_mode.items():
+        hook = free_place_hooks.get(mode)
+        keep |= hook(sessions=group) if hook else {s.pk for s in group}
+    return [session for session in sessions if session.pk in keep]
 
 
 def session_annotate_state(session: Session) -> None:

@@ -37,6 +37,7 @@ from .selectors import (
     session_get_for_action,
     session_list_for_agenda,
     sessions_annotate_for_user,
+    sessions_with_room,
     user_get_by_calendar_token,
     waitlist_position,
 )
@@ -106,6 +107,10 @@ def _agenda_body(request, event, version: int) -> str:
     days = _versioned(event, version, "days", lambda: event_days(event=event))
     form = AgendaFilterForm(request.GET or None, days=days)
     filters = form.filters()
+    is_filtered = bool(filters)
+    # Free places change with the clock (a session starts) and with table seats at the lunch,
+    # which do not bump the version: that filter is applied afresh on each request.
+    has_seats = filters.pop("has_seats", False)
     digest = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()[:16]
     sessions = _versioned(
         event,
@@ -115,12 +120,14 @@ def _agenda_body(request, event, version: int) -> str:
     )
     for session in sessions:
         session_annotate_state(session)  # window labels depend on the clock, not the version
+    if has_seats:
+        sessions = sessions_with_room(sessions=sessions)
     sessions_annotate_for_user(sessions=sessions, user=request.user)
     _attach_card_heads(event, version, sessions)
     context = {
         "event": event,
         "form": form,
-        "is_filtered": bool(filters),
+        "is_filtered": is_filtered,
         "days": agenda_group(sessions=sessions, event=event),
         "session_count": len(sessions),
     }
@@ -163,8 +170,13 @@ def _serve_page(request, page: tuple[bytes, bytes]) -> HttpResponse:
 def _is_cacheable(request) -> bool:
     # The anonymous page is the same for everyone: the whole page is cached until the next
     # committed change to the event, unless a flash message must be shown (len() reads the
-    # messages without marking them as shown).
-    return not request.user.is_authenticated and not len(messages.get_messages(request))
+    # messages without marking them as shown), or it lists only sessions with free places
+    # (which the clock and the lunch's table seats change without a new version).
+    return (
+        not request.user.is_authenticated
+        and not request.GET.get("has_seats")
+        and not len(messages.get_messages(request))
+    )
 
 
 def _page_key(request, event_id: int, version: int) -> str:

@@ -15,6 +15,7 @@ from accounts.models import User
 from ..models import Registration, Session
 from ..rules import (
     cancellation_check_allowed,
+    has_free_seat,
     registration_check_allowed,
     session_started_reason,
     sessions_clash,
@@ -95,10 +96,10 @@ def _refuse_if_registered(session: Session, user: User) -> None:
 
 
 def _has_free_seat(session: Session) -> bool:
-    # A drop-in has no seats (the agenda offers "Add to my agenda"), even if a capacity is set.
+    # Seats are counted only where a capacity applies (not for a drop-in).
     if session.registration_mode == Session.Mode.DROP_IN or session.capacity is None:
-        return True
-    return _confirmed_count(session) < session.capacity
+        return has_free_seat(session, 0)
+    return has_free_seat(session, _confirmed_count(session))
 
 
 def _confirm(registration: Registration) -> None:
