@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Session
+from .models import Registration, Session
 
 # Sessions of these modes hold no seat: people take part some other way (a request reviewed by
 # staff), so they are never registered for here, never clash and never have free seats.
@@ -18,6 +18,18 @@ SEATLESS_MODES = frozenset({Session.Mode.REQUEST})
 
 def session_takes_seats(session: Session) -> bool:
     return session.registration_mode not in SEATLESS_MODES
+
+
+def registration_stake(registration) -> str:
+    """What the person holds and would give up by cancelling: a "seat", a "waitlist" place,
+    or an agenda "item" (a drop-in, a session without a seat limit, the lunch, a Blood
+    Buddies slot)."""
+    if registration.status == Registration.Status.WAITLISTED:
+        return "waitlist"
+    session = registration.session
+    if session.registration_mode == Session.Mode.OPEN and session.capacity is not None:
+        return "seat"
+    return "item"
 
 
 def session_overlaps(a: Session, b: Session) -> bool:

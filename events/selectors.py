@@ -1,6 +1,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import Window
 from django.db.models.functions import Coalesce, RowNumber
@@ -13,9 +14,11 @@ from .hooks import free_place_hooks
 from .models import Event, Registration, Session
 from .rules import (
     audience_refusal,
+    cancellation_check_allowed,
     has_free_seat,
     registration_closed_reason,
     registration_has_closed,
+    registration_stake,
     session_started_reason,
     sessions_clash,
 )
@@ -117,6 +120,59 @@ def waitlist_position(*, registration: Registration) -> int:
         | Q(created_at=registration.created_at, id__lt=registration.pk)
     )
     return ahead.count() + 1
+
+
+def registration_get_for_user(*, session: Session, user) -> Registration | None:
+    """The person's active (confirmed or waitlisted) registration for the session, if any."""
+    return (
+        Registration.objects.filter(session=session, user=user)
+        .exclude(status=Status.CANCELLED)
+        .first()
+    )
+
+
+def waitlist_count(*, session: Session) -> int:
+    return Registration.objects.filter(session=session, status=Status.WAITLISTED).count()
+
+
+@dataclass
+class CancelPreview:
+    """What giving up a registration means, for the confirmation page."""
+
+    registration: Registration
+    stake: str  # "seat", "waitlist" or "item" (rules.registration_stake)
+    position: int | None  # the place in line given up
+    waiting: int  # people on the session's waitlist, one of whom gets a freed seat
+
+
+def cancel_preview(*, session: Session, user) -> CancelPreview:
+    """Raises ValidationError when there is nothing the person could give up."""
+    registration = registration_get_for_user(session=session, user=user)
+    if registration is None:
+        raise ValidationError(
+            "You have no seat or waitlist place in this session.", code="not_registered"
+        )
+    cancellation_check_allowed(session=session)
+    stake = registration_stake(registration)
+    return CancelPreview(
+        registration=registration,
+        stake=stake,
+        position=waitlist_position(registration=registration) if stake == "waitlist" else None,
+        waiting=waitlist_count(session=session),
+    )
+
+
+def switch_preview(*, session: Session, replace: Session, user) -> int:
+    """How many wait for the seat the person would give up in `replace`; ValidationError when
+    the switch cannot happen (the POST checks everything again under the locks)."""
+    held = registration_get_for_user(session=replace, user=user)
+    if held is None or held.status != Status.CONFIRMED:
+        raise ValidationError(f"You have no seat in “{replace.title}” to give up.", code="no_seat")
+    cancellation_check_allowed(session=replace)
+    closed = registration_closed_reason(session)
+    if closed:
+        raise ValidationError(closed, code="window")
+    return waitlist_count(session=replace)
 
 
 def registrations_for_user(*, user, event: Event | None = None) -> list[Registration]:

@@ -32,6 +32,17 @@ urlpatterns = [
     path(
         "events/<slug:slug>/sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"
     ),
+    # The confirmation steps (GET) before the POSTs above give a seat away.
+    path(
+        "events/<slug:slug>/sessions/<int:pk>/cancel/confirm/",
+        views.session_cancel_confirm,
+        name="session_cancel_confirm",
+    ),
+    path(
+        "events/<slug:slug>/sessions/<int:pk>/switch/",
+        views.session_switch_confirm,
+        name="session_switch_confirm",
+    ),
     *[
         path(f"events/<slug:slug>/sessions/<int:pk>/tables/{route}", view, name=name)
         for route, view, name in LUNCH_ROUTES

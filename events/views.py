@@ -24,9 +24,10 @@ from .forms import AgendaFilterForm, RegisterForm
 from .hooks import agenda_sections
 from .lunch_selectors import lunch_picks_for_registrations
 from .models import Registration
-from .rules import event_has_ended, session_started_reason, sessions_clash
+from .rules import event_has_ended, registration_stake, session_started_reason, sessions_clash
 from .selectors import (
     agenda_group,
+    cancel_preview,
     event_days,
     event_get,
     event_get_current,
@@ -38,6 +39,7 @@ from .selectors import (
     session_list_for_agenda,
     sessions_annotate_for_user,
     sessions_with_room,
+    switch_preview,
     user_get_by_calendar_token,
     waitlist_position,
 )
@@ -269,11 +271,66 @@ def session_cancel(request, slug: str, pk: int):
             return _back(request, session)
         # Someone else's registration is never reachable here: only the person's own is looked up.
         raise Http404(exc.messages[0]) from exc
-    if registration.confirmed_at:
-        messages.success(request, f"Your seat in “{session.title}” is cancelled.")
-    else:
-        messages.success(request, f"You left the waitlist of “{session.title}”.")
+    done = {
+        "seat": f"Your seat in “{session.title}” is cancelled.",
+        "waitlist": f"You left the waitlist of “{session.title}”.",
+        "item": f"“{session.title}” is no longer on your agenda.",
+    }
+    messages.success(request, done[registration.gave_up])
     return _back(request, session)
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+@login_required
+@require_GET
+def session_cancel_confirm(request, slug: str, pk: int):
+    """The step before giving up a seat or a waitlist place: what will happen, one button."""
+    session = session_get_for_action(slug=slug, pk=pk)
+    try:
+        preview = cancel_preview(session=session, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(session.get_absolute_url())
+    context = {
+        "event": session.event,
+        "session": session,
+        "gave_up": preview.stake,
+        "position": preview.position,
+        "waiting": preview.waiting,
+        "next": _safe_next(request, session.get_absolute_url()),
+    }
+    return render(request, "events/session_cancel_confirm.html", context)
+
+
+@login_required
+@require_GET
+def session_switch_confirm(request, slug: str, pk: int):
+    """The step before a switch: which seat is given up, which one is taken."""
+    session = session_get_for_action(slug=slug, pk=pk)
+    form = RegisterForm(request.GET)
+    if not form.is_valid() or form.cleaned_data.get("replace") is None:
+        messages.error(request, "That request was not understood; nothing changed.")
+        return redirect(session.get_absolute_url())
+    replace = session_get_for_action(slug=slug, pk=form.cleaned_data["replace"])
+    try:
+        waiting = switch_preview(session=session, replace=replace, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(session.get_absolute_url())
+    context = {
+        "event": session.event,
+        "session": session,
+        "replace": replace,
+        "waiting": waiting,
+        "next": _safe_next(request, session.get_absolute_url()),
+    }
+    return render(request, "events/session_switch_confirm.html", context)
 
 
 @login_required
@@ -285,6 +342,7 @@ def my_agenda(request):
         registration.lunch_picks = lunch_picks.get(registration.pk, [])
         # From its start a session's registrations are history: no cancel button.
         registration.started_reason = session_started_reason(registration.session)
+        registration.stake = registration_stake(registration)
     confirmed = [r for r in registrations if r.status == Registration.Status.CONFIRMED]
     for registration in registrations:
         registration.clash_with = next(

@@ -17,9 +17,11 @@ from ..rules import (
     cancellation_check_allowed,
     has_free_seat,
     registration_check_allowed,
+    registration_stake,
     session_started_reason,
     sessions_clash,
 )
+from ..selectors import waitlist_position
 from . import notices
 from .cache import agenda_cache_bump
 
@@ -227,7 +229,7 @@ def _cancel(registration: Registration) -> None:
 def registration_cancel(*, session: Session, user: User) -> Registration:
     """Cancels the person's seat or waitlist place, until the session starts; a freed seat goes
     to the waitlist at once, and a waitlist that skipped this person for clashing with this
-    seat moves too."""
+    seat moves too. The person gets an email saying what they gave up."""
     _lock_timeout()
     # Sessions are locked together, in primary-key order, before any user row.
     waiting_elsewhere = [
@@ -250,7 +252,11 @@ def registration_cancel(*, session: Session, user: User) -> Registration:
         raise ValidationError("You are not registered for this session.", code="not_registered")
     cancellation_check_allowed(session=session)
     was_confirmed = registration.status == Status.CONFIRMED
+    gave_up = registration_stake(registration)
+    position = None if was_confirmed else waitlist_position(registration=registration)
     _cancel(registration)
+    notices.registration_cancellation(registration, gave_up=gave_up, position=position)
+    registration.gave_up = gave_up  # for the page's message
     if was_confirmed:
         waitlist_promote(session=session)
         for other in waiting_elsewhere:
