@@ -185,11 +185,11 @@ def session_actions(context, session) -> SafeString:
     mode = session.registration_mode
     if mode in ("open", "drop_in"):
         parts.append(_seat_actions(context, session, registration))
+    elif session.started_reason and not registration:
+        parts.append(format_html('<p class="closed">{}</p>', session.started_reason))
     elif mode == "request":
         # No seat and no clash until people can ask to take part (rules.SEATLESS_MODES).
         parts.append(format_html('<p class="info-only">{}</p>', INFORMATION_ONLY))
-    elif session.started_reason and not registration:
-        parts.append(format_html('<p class="closed">{}</p>', session.started_reason))
     elif mode == "matched":
         text = (
             "Your interests, mentors and rounds"

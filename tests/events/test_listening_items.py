@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from events.models import Registration, Session
@@ -131,3 +132,13 @@ def test_my_agenda_shows_no_clash_with_a_listening_block(client, interviews, lun
     content = client.get(reverse("events:my_agenda")).content.decode()
 
     assert "Clashes with" not in content
+
+
+def test_a_listening_item_that_has_taken_place_says_so_instead_of_how_to_take_part(
+    client, interviews
+):
+    with time_machine.travel(at(18), tick=False):
+        content = client.get(interviews.get_absolute_url()).content.decode()
+
+    assert '<p class="closed">This session has ended.</p>' in content
+    assert HOW_TO_TAKE_PART not in content
