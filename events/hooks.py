@@ -61,3 +61,12 @@ def calendar_additions(*, user, registrations: list) -> CalendarAdditions:
             merged.notes.setdefault(pk, []).extend(paragraphs)
         merged.items.extend(extra.items)
     return merged
+
+
+# --- free places ------------------------------------------------------------------------------
+# `free_place_hooks[mode]`: `fn(*, sessions) -> set[int]`, for a registration mode whose room is
+# decided outside the session's own seat count (the lunch: table seats per rotation; Blood
+# Buddies: whether trainees can still sign up). It gets sessions of that mode that pass the
+# events rules (not started, registration not closed, the session's capacity not reached) and
+# answers the ids of those where one more person can still get a place, in one query.
+free_place_hooks: dict[str, Callable[..., set[int]]] = {}

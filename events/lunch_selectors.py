@@ -259,6 +259,33 @@ def lunch_alternatives(
     return found
 
 
+def lunch_sessions_with_free_seat(*, sessions: list[Session]) -> set[int]:
+    """Ids of those lunches where some table has a seat free in some rotation (the agenda's
+    "free seats" filter, through `hooks.free_place_hooks`); three queries for any number of
+    lunches, tables and rotations."""
+    ids = [session.pk for session in sessions]
+    rotations: dict[int, list[int]] = {}
+    for session_id, rotation_id in LunchRotation.objects.filter(session_id__in=ids).values_list(
+        "session_id", "pk"
+    ):
+        rotations.setdefault(session_id, []).append(rotation_id)
+    taken = {
+        (row["table_id"], row["rotation_id"]): row["n"]
+        for row in TableSeat.objects.filter(
+            rotation__session_id__in=ids, status=SeatStatus.CONFIRMED
+        )
+        .order_by()
+        .values("table_id", "rotation_id")
+        .annotate(n=Count("id"))
+    }
+    free: set[int] = set()
+    tables = LunchTable.objects.filter(session_id__in=ids).values_list("session_id", "pk", "seats")
+    for session_id, table_id, seats in tables:
+        if any(taken.get((table_id, r), 0) < seats for r in rotations.get(session_id, [])):
+            free.add(session_id)
+    return free
+
+
 # --- hosts and staff ----------------------------------------------------------------------------
 
 

@@ -16,6 +16,13 @@ class MentorshipConfig(AppConfig):
         if calendar_additions_for_user not in hooks.calendar_hooks:
             hooks.calendar_hooks.append(calendar_additions_for_user)
 
+        from events.models import Session
+
+        from .selectors.slots import sessions_open_to_trainees
+
+        # The agenda's "free seats" filter asks us whether trainees can still sign up.
+        hooks.free_place_hooks[Session.Mode.MATCHED] = sessions_open_to_trainees
+
         from notifications.services import register_context_provider
 
         from .services.notices import mentor_reminder_details

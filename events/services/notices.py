@@ -99,6 +99,26 @@ def registration_cancelled(registration: Registration) -> None:
     )
 
 
+def registration_cancellation(
+    registration: Registration, *, gave_up: str, position: int | None
+) -> None:
+    """The email confirming what the person gave up (`gave_up`: see `rules.registration_stake`,
+    read before the cancellation); once per registration (the outbox key)."""
+    context = {
+        **session_context(registration.session),
+        "registration_id": registration.pk,
+        "gave_up": gave_up,
+        "position": position,
+        "mode": registration.session.registration_mode,
+    }
+    notification_enqueue(
+        user=registration.user,
+        kind="registration_cancelled",
+        key=f"reg:{registration.pk}:registration_cancelled",
+        context=context,
+    )
+
+
 # --- reminders -------------------------------------------------------------------------------
 
 

@@ -73,6 +73,16 @@ def session_without_slot(*, session_id: int) -> Session | None:
     )
 
 
+def sessions_open_to_trainees(*, sessions: list[Session]) -> set[int]:
+    """Of these speed-mentoring sessions, the ids of those a trainee can sign up for now: set
+    up as a slot, with sign-up open. For the agenda's "free seats" filter, through
+    `events.hooks.free_place_hooks` (events has already checked the session's capacity, start
+    and registration window). One query."""
+    now = timezone.now()
+    slots = SpeedMentoringSlot.objects.filter(session_id__in=[s.pk for s in sessions])
+    return {slot.session_id for slot in slots if slot.signup_is_open(now)}
+
+
 def offers_active(*, slot: SpeedMentoringSlot) -> QuerySet[MentorOffer]:
     return (
         MentorOffer.objects.filter(slot=slot, status=OfferStatus.ACTIVE)
