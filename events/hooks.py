@@ -7,9 +7,18 @@ dependencies point one way. An app registers its hooks in its `AppConfig.ready()
   to show.
 - `calendar_hooks`: `fn(*, user, registrations) -> CalendarAdditions`: text appended to the
   description of some of the person's registrations, and calendar items that are not
-  registrations (a mentor staffing a speed-mentoring slot).
+  registrations (a mentor staffing a speed-mentoring slot, a lunch host's table).
+- `session_note_hooks`: `fn(*, sessions, user) -> dict[int, SessionNote]`: what the app says
+  about its own sessions on the agenda cards and the session page (a Blood Buddies slot's
+  state, the person's standing in it, where to act). Each session already carries
+  `my_registration` (the person's active registration or None). Called per request, never
+  cached with the shared agenda, so the personal part is always the person's own; an app
+  whose state shows on the anonymous agenda bumps the event's cache version when it changes.
+- `session_page_hooks`: `fn(*, session, user) -> AgendaSection | None`: a block on the
+  session page (the mentors who signed up for a Blood Buddies slot).
 
-Each hook costs a fixed number of queries, whatever the size of the agenda.
+Each hook costs a fixed number of queries, whatever the size of the agenda, and none for
+sessions or people it does not concern.
 """
 
 from collections.abc import Callable
@@ -36,6 +45,15 @@ class CalendarItem:
 
 
 @dataclass
+class SessionNote:
+    state: str = ""  # for everyone: "Sign-up is open until …"
+    mine: str = ""  # the person's own standing: "Your rounds are published"
+    mine_is_ok: bool = True  # a confirmation (✓) rather than a warning
+    link_url: str = ""
+    link_text: str = ""
+
+
+@dataclass
 class CalendarAdditions:
     notes: dict[int, list[str]] = field(default_factory=dict)  # registration id -> paragraphs
     items: list[CalendarItem] = field(default_factory=list)
@@ -43,6 +61,8 @@ class CalendarAdditions:
 
 agenda_section_hooks: list[Callable[..., AgendaSection | None]] = []
 calendar_hooks: list[Callable[..., CalendarAdditions]] = []
+session_note_hooks: list[Callable[..., dict[int, SessionNote]]] = []
+session_page_hooks: list[Callable[..., AgendaSection | None]] = []
 
 
 def agenda_sections(*, user, profile, registrations: list) -> list[AgendaSection]:
@@ -61,3 +81,15 @@ def calendar_additions(*, user, registrations: list) -> CalendarAdditions:
             merged.notes.setdefault(pk, []).extend(paragraphs)
         merged.items.extend(extra.items)
     return merged
+
+
+def session_notes(*, sessions: list, user) -> dict[int, SessionNote]:
+    notes: dict[int, SessionNote] = {}
+    for hook in session_note_hooks:
+        notes.update(hook(sessions=sessions, user=user))
+    return notes
+
+
+def session_page_sections(*, session: Session, user) -> list[AgendaSection]:
+    sections = (hook(session=session, user=user) for hook in session_page_hooks)
+    return [section for section in sections if section is not None]

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from events.services.cache import agenda_cache_bump
+
 from .models import (
     ConversationFeedback,
     Meeting,
@@ -68,6 +70,14 @@ class SpeedMentoringSlotAdmin(admin.ModelAdmin):
             # The draft or published schedule was made for these settings.
             fields += ["session", "rounds", "tables"]
         return fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        agenda_cache_bump(obj.session.event_id)  # the agenda tells each slot's state
+
+    def delete_model(self, request, obj):
+        agenda_cache_bump(obj.session.event_id)
+        super().delete_model(request, obj)
 
     @admin.display(description="state")
     def state(self, obj: SpeedMentoringSlot) -> str:

@@ -9,13 +9,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from events.selectors import event_get_current, sessions_annotate_for_user
 
 from . import selectors, services
 from .forms import FeedbackForm, MentorOfferForm, PersonForm, StayInTouchForm, TraineeSignupForm
 
 
 def index(request):
-    context = {"slots": selectors.slot_list_for_index()}
+    event = event_get_current()
+    sessions = selectors.slot_sessions_for_index(event=event)
+    # The person's standing in each slot, as the agenda cards tell it (events/hooks.py).
+    sessions_annotate_for_user(sessions=sessions, user=request.user)
+    context = {"event": event, "sessions": sessions}
     if request.user.is_authenticated:
         context["conversations"] = selectors.conversations_for_user(user=request.user)
     return render(request, "mentorship/index.html", context)

@@ -86,6 +86,25 @@ def _status(session, registration) -> SafeString:
     return SafeString("")
 
 
+def _note(session, note) -> SafeString:
+    """What an app built on events says about its session (events/hooks.py): the person's own
+    standing, else a clash; the state for everyone; where to act."""
+    parts = []
+    if note.mine:
+        parts.append(
+            format_html('<p class="status confirmed">✓ {}</p>', note.mine)
+            if note.mine_is_ok
+            else format_html('<p class="status clash">{}</p>', note.mine)
+        )
+    elif session.clash_with:
+        parts.append(_status(session, None))
+    if note.state:
+        parts.append(format_html('<p class="closed">{}</p>', note.state))
+    if note.link_url:
+        parts.append(_link(note.link_url, note.link_text, session))
+    return mark_safe("".join(parts))  # noqa: S308 - every part is built with format_html
+
+
 def _seat_actions(context, session, registration) -> SafeString:
     user = context["request"].user
     if not user.is_authenticated:
@@ -158,7 +177,8 @@ def session_actions(context, session) -> SafeString:
                 waiting,
             )
         )
-    parts.append(_status(session, registration))
+    note = getattr(session, "note", None)
+    parts.append(_status(session, registration) if note is None else _note(session, note))
     mode = session.registration_mode
     if mode in ("open", "drop_in"):
         parts.append(_seat_actions(context, session, registration))
@@ -166,7 +186,7 @@ def session_actions(context, session) -> SafeString:
         parts.append(
             format_html('<p class="closed">{}</p>', "Places are given after a staff review.")
         )
-    elif mode == "matched":
+    elif mode == "matched" and note is None:
         text = (
             "Your interests, mentors and rounds"
             if registration

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from events.models import Registration
+from events.services.cache import agenda_cache_bump
 
 from ..matching import Problem, solve
 from ..models import Meeting, MentorOffer, SpeedMentoringSlot, TraineeSignup
@@ -110,6 +111,7 @@ def schedule_draft(*, slot: SpeedMentoringSlot) -> DraftResult:
     )
     slot.matched_at = timezone.now()
     slot.save(update_fields=["matched_at", "updated_at"])
+    agenda_cache_bump(slot.session.event_id)  # the agenda tells each slot's state
     return DraftResult(
         meetings=schedule.count,
         total_score=schedule.total_score,
@@ -129,6 +131,7 @@ def schedule_draft_discard(*, slot: SpeedMentoringSlot) -> None:
     MentorOffer.objects.filter(slot=slot).update(table=None)
     slot.matched_at = None
     slot.save(update_fields=["matched_at", "updated_at"])
+    agenda_cache_bump(slot.session.event_id)
 
 
 def _participant_ids(slot: SpeedMentoringSlot) -> list[int]:
@@ -160,6 +163,7 @@ def schedule_publish(*, slot: SpeedMentoringSlot) -> int:
         return 0
     slot.published_at = timezone.now()
     slot.save(update_fields=["published_at", "updated_at"])
+    agenda_cache_bump(slot.session.event_id)
     people = set(_participant_ids(slot))
     notices.schedule_published(slot=slot, user_ids=people)
     mentors = MentorOffer.objects.filter(slot=slot, status=OfferStatus.ACTIVE)

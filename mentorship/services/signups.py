@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import CareerPath, Profile, User
 from events.models import Registration, Session
 from events.services import registration_cancel, registration_create_matched
+from events.services.cache import agenda_cache_bump
 
 from ..models import (
     MAX_CAPACITY,
@@ -24,15 +25,11 @@ from ..models import (
     TraineeSignup,
 )
 from ..scoring import MAX_RANKED
+from ..selectors import local_moment
 from .common import lock_slot
 
 OfferStatus = MentorOffer.Status
 SignupStatus = TraineeSignup.Status
-
-
-def _local(slot: SpeedMentoringSlot, moment) -> str:
-    tz = slot.session.event.tz
-    return f"{moment.astimezone(tz):%-d %B %Y at %H:%M} ({slot.session.event.timezone})"
 
 
 def signup_check_open(slot: SpeedMentoringSlot) -> None:
@@ -46,7 +43,7 @@ def signup_check_open(slot: SpeedMentoringSlot) -> None:
         raise ValidationError("Sign-up has closed: the matching has been run.", code="closed")
     if slot.signup_closes_at and timezone.now() >= slot.signup_closes_at:
         raise ValidationError(
-            f"Sign-up closed on {_local(slot, slot.signup_closes_at)}.", code="closed"
+            f"Sign-up closed on {local_moment(slot.session, slot.signup_closes_at)}.", code="closed"
         )
 
 
@@ -81,6 +78,7 @@ def slot_ensure(
     )
     slot.full_clean()
     slot.save()
+    agenda_cache_bump(session.event_id)  # the agenda tells each slot's state
     return slot, True
 
 

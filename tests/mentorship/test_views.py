@@ -1,12 +1,15 @@
 """Blood Buddies pages: forms and their errors, who may open what, staff pages, my agenda and
 query counts that do not grow with the slot."""
 
+import re
+
 import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from events.models import Registration
+from mentorship import services as mentorship_services
 from mentorship.models import Meeting, MentorOffer, TraineeSignup
 from mentorship.services import schedule_draft, schedule_publish
 from notifications.models import Notification
@@ -400,6 +403,35 @@ def test_session_page_links_to_the_slot(client, slot):
     page = client.get(slot.session.get_absolute_url()).content.decode()
 
     assert url("slot_detail", slot) in page
+
+
+def test_session_page_lists_the_slots_mentors_instead_of_the_speakers(client, event):
+    session = speed_session(event, speakers=["Dr. Nadia Petrova"])
+    slot = make_slot(session)
+    offer_for(
+        slot,
+        mentor=make_mentor("Dr. Grace Hopper", institution="Navy Lab", expertise=["industry"]),
+    )
+
+    page = client.get(session.get_absolute_url()).content.decode()
+
+    assert "Mentors in this slot" in page
+    assert "Dr. Grace Hopper" in page and "Navy Lab" in page and "Industry" in page
+    assert "Dr. Nadia Petrova" not in page and "Speakers" not in page
+
+
+def test_session_page_lists_the_same_mentors_the_ranking_offers(slot):
+    staying = offer_for(slot, mentor=make_mentor("Dr. Staying"))
+    leaving = offer_for(slot, mentor=make_mentor("Dr. Leaving"))
+    mentorship_services.mentor_offer_withdraw(slot=slot, mentor=leaving.mentor)
+    client = logged_in(make_trainee())
+
+    session_page = client.get(slot.session.get_absolute_url()).content.decode()
+    slot_page = client.get(url("slot_detail", slot)).content.decode()
+
+    ranking = re.search(r'<select name="rank_1".*?</select>', slot_page, flags=re.DOTALL).group(0)
+    assert re.findall(r">(Dr\. \w+)</option>", ranking) == ["Dr. Staying"]
+    assert staying.mentor.name in session_page and leaving.mentor.name not in session_page
 
 
 @pytest.mark.parametrize("page", ["changelist", "add", "change"])
