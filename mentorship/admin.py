@@ -13,6 +13,7 @@ from .models import (
     TraineeSignup,
 )
 from .services import schedule_draft
+from .text import counted
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -104,10 +105,10 @@ class SpeedMentoringSlotAdmin(admin.ModelAdmin):
             self.message_user(
                 request,
                 format_html(
-                    '{}: {} conversations, {} trainees with free rounds. <a href="{}">Review</a>',
+                    '{}: {}, {} with free rounds. <a href="{}">Review</a>',
                     slot.session,
-                    result.meetings,
-                    result.unmatched_trainees,
+                    counted(result.meetings, "conversation"),
+                    counted(result.unmatched_trainees, "trainee"),
                     url,
                 ),
                 messages.SUCCESS,

@@ -13,6 +13,7 @@ from events.selectors import event_get_current, sessions_annotate_for_user
 
 from . import selectors, services
 from .forms import FeedbackForm, MentorOfferForm, PersonForm, StayInTouchForm, TraineeSignupForm
+from .text import counted
 
 
 def index(request):
@@ -255,9 +256,11 @@ def review_match(request, session_id: int):
         lambda: services.schedule_draft(slot=slot),
         lambda result: (
             messages.SUCCESS,
-            f"Draft schedule: {result.meetings} conversations for {result.trainees} trainees "
-            f"and {result.mentors} mentors (score {result.total_score}); "
-            f"{result.unmatched_trainees} trainees have free rounds. Review, then publish.",
+            f"Draft schedule: {counted(result.meetings, 'conversation')} for "
+            f"{counted(result.trainees, 'trainee')} and {counted(result.mentors, 'mentor')} "
+            f"(score {result.total_score}); "
+            f"{counted(result.unmatched_trainees, 'trainee has')} free rounds. "
+            "Review, then publish.",
         ),
     )
     return redirect(_review_url(slot))
@@ -283,7 +286,11 @@ def review_publish(request, session_id: int):
         request,
         lambda: services.schedule_publish(slot=slot),
         lambda emailed: (
-            (messages.SUCCESS, f"Published; {emailed} people get their schedule by email.")
+            (
+                messages.SUCCESS,
+                f"Published; {counted(emailed, 'person gets', 'people get')} their schedule "
+                "by email.",
+            )
             if emailed
             else (messages.INFO, "Already published; nobody was emailed again.")
         ),
@@ -304,7 +311,8 @@ def review_absent(request, session_id: int):
         lambda: services.participant_mark_absent(slot=slot, user=user),
         lambda cancelled: (
             messages.SUCCESS,
-            f"{user.get_full_name()} is marked absent; {cancelled} conversations are cancelled. "
+            f"{user.get_full_name()} is marked absent; "
+            f"{counted(cancelled, 'conversation is', 'conversations are')} cancelled. "
             "Repair to re-fill them.",
         ),
     )
@@ -321,8 +329,9 @@ def review_repair(request, session_id: int):
         lambda result: (
             (
                 messages.SUCCESS,
-                f"Repaired: {result.added} of {result.cancelled} cancelled conversations "
-                f"re-filled; {result.notified} people are told of their new rounds.",
+                f"Repaired: {result.added} of "
+                f"{counted(result.cancelled, 'cancelled conversation')} re-filled; "
+                f"{counted(result.notified, 'person is')} told of their new rounds.",
             )
             if result.cancelled
             else (messages.INFO, "Nothing to repair.")

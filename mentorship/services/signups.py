@@ -25,7 +25,7 @@ from ..models import (
     TraineeSignup,
 )
 from ..scoring import MAX_RANKED
-from ..selectors import local_moment
+from ..selectors import local_moment, may_take_part_as_trainee
 from .common import lock_slot
 
 OfferStatus = MentorOffer.Status
@@ -114,7 +114,10 @@ def mentor_offer_save(
         staffed = MentorOffer.objects.filter(slot=slot, status=OfferStatus.ACTIVE).count()
         if staffed >= slot.tables:
             raise ValidationError(
-                f"All {slot.tables} tables of this slot have a mentor already.", code="full"
+                "Every table of this slot has a mentor already."
+                if slot.tables != 1
+                else "This slot's table has a mentor already.",
+                code="full",
             )
     excluded = excluded_institutions.strip()
     if offer is None:
@@ -164,6 +167,13 @@ def trainee_signup_save(
     signup_check_open(slot)
     if MentorOffer.objects.filter(slot=slot, mentor=trainee, status=OfferStatus.ACTIVE).exists():
         raise ValidationError("You staff a table in this slot as a mentor.", code="both")
+    if not may_take_part_as_trainee(trainee):
+        raise ValidationError(
+            "Blood Buddies pairs trainees with mentors. Your profile gives your career stage "
+            f"as “{trainee.profile.get_career_stage_display()}”: you are welcome to mentor "
+            "instead.",
+            code="not_trainee",
+        )
     preferred = list(preferred)
     if len(preferred) > MAX_RANKED:
         raise ValidationError(f"Rank at most {MAX_RANKED} mentors.", code="too_many")

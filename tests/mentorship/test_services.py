@@ -187,6 +187,19 @@ def test_trainee_signup_save_puts_the_slot_on_the_agenda_with_ranked_mentors(slo
     ]
 
 
+@pytest.mark.parametrize("stage", ["early_career", "mid_career", "senior"])
+def test_trainee_signup_save_refuses_faculty_and_writes_nothing(slot, stage):
+    person = make_trainee()
+    person.profile.career_stage = stage
+    person.profile.save()
+
+    with pytest.raises(ValidationError) as exc:
+        signup_for(slot, trainee=person)
+
+    assert exc.value.code == "not_trainee"
+    assert not Registration.objects.filter(user=person).exists()
+
+
 def test_trainee_signup_save_refuses_a_clash_and_writes_nothing(event, slot):
     trainee = make_trainee()
     other = SessionFactory(event=event, starts_at=at(6, 10, 30), ends_at=at(6, 11, 30))

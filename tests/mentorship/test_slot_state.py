@@ -137,6 +137,13 @@ def test_agenda_card_of_an_open_slot_offers_sign_up_and_ranking(client, event, s
     assert reverse("mentorship:slot_detail", args=[slot.session_id]) in shown
 
 
+def test_agenda_card_offers_a_senior_mentor_to_mentor_not_to_rank(event, slot):
+    html = card(agenda(logged_in(make_mentor()), event), slot.session)
+
+    links = re.findall(r"<a [^>]*>(.*?)<span", html)
+    assert links[-1] == "Sign up to mentor"
+
+
 def test_agenda_card_before_the_trainees_window_tells_when_ranking_opens(client, event):
     session = speed_session(event, registration_opens_at=at(1, 9))
     slot = make_slot(session)

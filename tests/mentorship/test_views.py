@@ -63,6 +63,53 @@ def test_slot_page_shows_the_mentors_profiles(client, slot):
     assert "Dr. Grace Hopper" in page and "Navy Lab" in page and "Bio of Dr. Grace Hopper" in page
 
 
+def test_slot_page_shows_the_mentor_profiles_before_the_ranking_choices(slot):
+    offer = offer_for(slot, mentor=make_mentor("Dr. Grace Hopper"))
+
+    page = logged_in(make_trainee()).get(url("slot_detail", slot)).content.decode()
+
+    assert page.index(f'id="mentor-{offer.pk}"') < page.index('name="rank_1"')
+
+
+@pytest.mark.parametrize("stage", ["early_career", "mid_career", "senior"])
+def test_slot_page_does_not_offer_faculty_to_take_part_as_a_trainee(slot, stage):
+    mentor = make_mentor("Dr. Senior")
+    mentor.profile.career_stage = stage
+    mentor.profile.save()
+
+    page = logged_in(mentor).get(url("slot_detail", slot)).content.decode()
+
+    assert "Take part as a trainee" not in page and 'name="rank_1"' not in page
+    assert "Sign up to mentor" in page
+
+
+def test_slot_page_offers_a_trainee_to_take_part(slot):
+    page = logged_in(make_trainee()).get(url("slot_detail", slot)).content.decode()
+
+    assert "Take part as a trainee" in page and 'name="rank_1"' in page
+
+
+def test_slot_page_counts_one_mentor_and_one_trainee_in_the_singular(slot):
+    offer_for(slot)
+    signup_for(slot)
+
+    page = logged_in(make_trainee()).get(url("slot_detail", slot)).content.decode()
+
+    assert "1 of 8 tables staffed · 1 trainee signed up" in page
+
+
+def test_review_page_counts_one_mentor_and_one_trainee_in_the_singular(slot, staff):
+    offer_for(slot)
+    signup_for(slot)
+    client = logged_in(staff)
+
+    message = client.post(url("review_match", slot), follow=True).content.decode()
+    page = client.get(url("review", slot)).content.decode()
+
+    assert "1 conversation for 1 trainee and 1 mentor" in message
+    assert "1 mentor, 1 trainee" in page
+
+
 def test_slot_page_for_a_session_without_slot_settings_says_not_open_yet(client, event):
     session = speed_session(event)
 
