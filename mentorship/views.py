@@ -59,9 +59,14 @@ def _render_slot(request, slot, *, mentor_form=None, trainee_form=None, status=2
             initial["interests"] = list(page.my_signup.interests.all())
         elif (profile := getattr(request.user, "profile", None)) is not None:
             initial["interests"] = list(profile.interests.all())
-        for rank, offer_id in enumerate(page.my_ranked_offer_ids, start=1):
-            initial[f"rank_{rank}"] = str(offer_id)
-        trainee_form = TraineeSignupForm(offers=page.offers, initial=initial)
+        for ranked in page.my_ranking:
+            if not ranked.withdrew:
+                initial[f"rank_{ranked.rank}"] = str(ranked.offer.pk)
+        trainee_form = TraineeSignupForm(
+            offers=page.offers,
+            initial=initial,
+            withdrawn={r.rank: r.offer.mentor.get_full_name() for r in page.withdrawn_ranked},
+        )
     context = {
         "slot": slot,
         "session": slot.session,

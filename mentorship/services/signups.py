@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..scoring import MAX_RANKED
 from ..selectors import local_moment, may_take_part_as_trainee
+from . import notices
 from .common import lock_slot
 
 OfferStatus = MentorOffer.Status
@@ -133,7 +134,9 @@ def mentor_offer_save(
 
 @transaction.atomic
 def mentor_offer_withdraw(*, slot: SpeedMentoringSlot, mentor: User) -> MentorOffer:
-    """Before the deadline only; trainees' rankings of the mentor go with the offer."""
+    """Before the deadline only. Trainees' rankings of the mentor stay (their page shows
+    "withdrew"; the matching uses active mentors only) and each of those trainees is told by
+    email, so they can choose again; if the mentor signs up again, the rankings count again."""
     slot = lock_slot(slot)
     offer = MentorOffer.objects.filter(slot=slot, mentor=mentor, status=OfferStatus.ACTIVE).first()
     if offer is None:
@@ -146,7 +149,7 @@ def mentor_offer_withdraw(*, slot: SpeedMentoringSlot, mentor: User) -> MentorOf
         ) from exc
     offer.status = OfferStatus.WITHDRAWN
     offer.save(update_fields=["status", "updated_at"])
-    MentorPreference.objects.filter(offer=offer).delete()
+    notices.mentor_withdrew(slot=slot, offer=offer)
     return offer
 
 

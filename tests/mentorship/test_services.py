@@ -144,7 +144,7 @@ def test_mentor_offer_save_refuses_when_every_table_is_staffed(session):
     assert exc.value.code == "full"
 
 
-def test_mentor_offer_withdraw_before_the_deadline_drops_the_trainees_rankings(slot):
+def test_mentor_offer_withdraw_before_the_deadline_keeps_the_trainees_rankings(slot):
     offer = offer_for(slot)
     signup = signup_for(slot, preferred=[offer])
 
@@ -152,7 +152,32 @@ def test_mentor_offer_withdraw_before_the_deadline_drops_the_trainees_rankings(s
 
     offer.refresh_from_db()
     assert offer.status == "withdrawn"
-    assert not MentorPreference.objects.filter(signup=signup).exists()
+    assert list(MentorPreference.objects.filter(signup=signup).values_list("offer", "rank")) == [
+        (offer.pk, 1)
+    ]
+
+
+def test_mentor_offer_withdraw_tells_each_trainee_who_ranked_them_once(slot):
+    offer = offer_for(slot)
+    ranked = [signup_for(slot, preferred=[offer]) for _ in range(2)]
+    signup_for(slot)  # did not rank them
+
+    mentor_offer_withdraw(slot=slot, mentor=offer.mentor)
+    offer_for(slot, mentor=offer.mentor)
+    mentor_offer_withdraw(slot=slot, mentor=offer.mentor)
+
+    told = Notification.objects.filter(kind="mentoring_mentor_withdrew")
+    assert sorted(told.values_list("user_id", flat=True)) == sorted(s.trainee_id for s in ranked)
+
+
+def test_schedule_draft_never_uses_a_withdrawn_mentor_a_trainee_ranked(slot):
+    leaving, staying = offer_for(slot), offer_for(slot)
+    signup_for(slot, preferred=[leaving, staying])
+    mentor_offer_withdraw(slot=slot, mentor=leaving.mentor)
+
+    schedule_draft(slot=slot)
+
+    assert {m.offer_id for m in scheduled(slot)} == {staying.pk}
 
 
 def test_mentor_offer_withdraw_after_the_deadline_is_refused(session):

@@ -13,6 +13,7 @@ from mentorship import services as mentorship_services
 from mentorship.models import Meeting, MentorOffer, TraineeSignup
 from mentorship.services import schedule_draft, schedule_publish
 from notifications.models import Notification
+from notifications.services import notifications_dispatch_due
 from tests.factories import UserFactory
 
 from .conftest import at, make_mentor, make_slot, make_trainee, offer_for, signup_for, speed_session
@@ -146,6 +147,50 @@ def test_mentor_withdraws_in_the_browser(slot):
 
     offer.refresh_from_db()
     assert offer.status == "withdrawn"
+
+
+def test_trainee_sees_a_ranked_mentor_who_withdrew_marked_as_withdrew(slot):
+    leaving = offer_for(slot, mentor=make_mentor("Dr. Leaving"))
+    signup = signup_for(slot, preferred=[leaving])
+
+    logged_in(leaving.mentor).post(url("mentor_withdraw", slot))
+    page = logged_in(signup.trainee).get(url("slot_detail", slot)).content.decode()
+
+    assert 'Dr. Leaving — <span class="status clash">withdrew from this slot</span>' in page
+    assert "Dr. Leaving withdrew from this slot: choose another mentor." in page
+
+
+def test_trainee_re_ranks_after_a_mentor_withdrew(slot):
+    leaving = offer_for(slot, mentor=make_mentor("Dr. Leaving"))
+    staying = offer_for(slot, mentor=make_mentor("Dr. Staying"))
+    signup = signup_for(slot, preferred=[leaving, staying])
+    logged_in(leaving.mentor).post(url("mentor_withdraw", slot))
+    client = logged_in(signup.trainee)
+
+    client.post(url("trainee_signup", slot), {"rank_1": str(staying.pk)})
+
+    page = client.get(url("slot_detail", slot)).content.decode()
+    assert list(signup.preferences.values_list("offer_id", "rank")) == [(staying.pk, 1)]
+    assert "withdrew" not in page
+
+
+def test_trainee_is_emailed_when_a_mentor_they_ranked_withdraws(slot, mailbox):
+    leaving = offer_for(slot, mentor=make_mentor("Dr. Leaving"))
+    staying = offer_for(slot, mentor=make_mentor("Dr. Staying"))
+    signup_for(slot, preferred=[staying, leaving], trainee=make_trainee(email="tia@example.org"))
+    notifications_dispatch_due()  # the sign-up's own confirmation
+    before = mailbox.count()
+
+    logged_in(leaving.mentor).post(url("mentor_withdraw", slot))
+    notifications_dispatch_due()
+
+    (mail,) = mailbox.messages[before:]
+    text = mail["message"].get_body(preferencelist=("plain",)).get_content()
+    assert mail["to"] == ["tia@example.org"]
+    assert mail["message"]["Subject"] == "Dr. Leaving has withdrawn from Blood Buddies 1"
+    assert "Dr. Leaving, whom you ranked as choice 2, has withdrawn" in text
+    assert "Your other choices stand: Dr. Staying." in text
+    assert url("slot_detail", slot) in text
 
 
 def test_trainee_signs_up_with_interests_and_ranked_mentors(slot):
