@@ -16,3 +16,12 @@ class EventsConfig(AppConfig):
         register_deletion_hook(registrations_release_for_user)
         # Reminders list the person's tables or rounds as they are when the mail goes out.
         register_context_provider("session_reminder", reminder_personal_details)
+
+        from . import hooks
+        from .lunch_hosting import lunch_host_calendar, lunch_host_section
+
+        # A lunch host's tables are on their agenda and in their calendar feed.
+        if lunch_host_section not in hooks.agenda_section_hooks:
+            hooks.agenda_section_hooks.append(lunch_host_section)
+        if lunch_host_calendar not in hooks.calendar_hooks:
+            hooks.calendar_hooks.append(lunch_host_calendar)
