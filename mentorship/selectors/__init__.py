@@ -1,6 +1,12 @@
 """Reads of Blood Buddies for pages, emails and the calendar. Each costs the same number of
 queries for 5 trainees or 500. Import from here: `from mentorship.selectors import ...`."""
 
+from .absence import (
+    AbsencePreview,
+    UndoPlan,
+    absence_preview,
+    absence_undo_plan,
+)
 from .followup import (
     Connection,
     MentorFeedbackRow,
@@ -59,6 +65,7 @@ __all__ = [
     "REASON_NONE_ELIGIBLE",
     "REASON_NO_MENTORS",
     "REASON_NO_MENTOR_FREE",
+    "AbsencePreview",
     "AgendaSlot",
     "Connection",
     "MentorFeedbackRow",
@@ -70,7 +77,10 @@ __all__ = [
     "RoundView",
     "SlotPage",
     "SlotState",
+    "UndoPlan",
     "Unmatched",
+    "absence_preview",
+    "absence_undo_plan",
     "agenda_section_for_user",
     "agenda_slots_for_user",
     "calendar_additions_for_user",

@@ -360,7 +360,7 @@ def schedule_review(*, slot: SpeedMentoringSlot) -> Review:
             Q(status=SignupStatus.ABSENT)
             | Q(status=SignupStatus.ACTIVE) & ~Q(registration__status=Registration.Status.CONFIRMED)
         )
-        .select_related("trainee")
+        .select_related("trainee", "registration")
     )
     return Review(
         slot=slot,

@@ -166,6 +166,32 @@ def mentor_reminders_cancel(*, slot: SpeedMentoringSlot, user_id: int, reason: s
     notifications_cancel(key_prefix=_mentor_reminder_prefix(slot, user_id), reason=reason)
 
 
+REASON_ABSENT = "marked absent"
+
+
+def mentor_reminders_restore(*, slot: SpeedMentoringSlot, user_id: int) -> None:
+    """After an absence is undone: the reminders it cancelled come back if their moment is
+    still ahead (`notifications_plan` revives rows cancelled for the reason it is given;
+    none of this mentor's rows is pending, so none is cancelled with it)."""
+    base = session_context(slot.session)
+    user = User.objects.get(pk=user_id)
+    notifications_plan(
+        planned=[
+            Planned(
+                key=f"{_mentor_reminder_prefix(slot, user_id)}{offset}",
+                user=user,
+                kind="mentoring_reminder",
+                context={**base, "slot_id": slot.pk, "user_id": user_id, "offset_minutes": offset},
+                due_at=due_at,
+                expires_at=expires_at,
+                category=Notification.Category.REMINDER,
+            )
+            for offset, due_at, expires_at in reminder_moments(slot.session)
+        ],
+        passed_reason=REASON_ABSENT,
+    )
+
+
 def mentor_reminder_details(context: dict) -> dict:
     """Send-time context of a mentor's reminder: their table and trainees per round now."""
     slot = (
