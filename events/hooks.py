@@ -32,6 +32,7 @@ from .models import Session
 class AgendaSection:
     template: str
     context: dict
+    starts_at: datetime | None = None  # sections appear in time order, undated ones last
 
 
 @dataclass
@@ -70,7 +71,10 @@ def agenda_sections(*, user, profile, registrations: list) -> list[AgendaSection
         hook(user=user, profile=profile, registrations=registrations)
         for hook in agenda_section_hooks
     )
-    return [section for section in sections if section is not None]
+    return sorted(
+        (section for section in sections if section is not None),
+        key=lambda section: (section.starts_at is None, section.starts_at or 0),
+    )
 
 
 def calendar_additions(*, user, registrations: list) -> CalendarAdditions:

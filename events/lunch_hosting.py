@@ -16,7 +16,11 @@ def lunch_host_section(*, user, profile, registrations: list) -> AgendaSection |
     duties = lunch_host_duties_for_user(user=user)
     if not duties:
         return None
-    return AgendaSection(template="events/_lunch_hosting.html", context={"duties": duties})
+    return AgendaSection(
+        template="events/_lunch_hosting.html",
+        context={"duties": duties},
+        starts_at=duties[0].session.starts_at,
+    )
 
 
 def _guests_url(duty: HostDuty, table) -> str:

@@ -233,7 +233,11 @@ def agenda_section_for_user(*, user, profile, registrations: list) -> AgendaSect
     slots = agenda_slots_for_user(user=user, registrations=registrations)
     if not slots:
         return None
-    return AgendaSection(template="mentorship/_agenda_section.html", context={"slots": slots})
+    return AgendaSection(
+        template="mentorship/_agenda_section.html",
+        context={"slots": slots},
+        starts_at=slots[0].slot.session.starts_at,
+    )
 
 
 def rounds_text(*, slot: SpeedMentoringSlot, rounds: list[RoundView], role: str) -> str:

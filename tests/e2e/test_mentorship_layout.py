@@ -3,6 +3,7 @@ grid scrolls inside its box) and keeps the names of the rounds in view when scro
 
 import pytest
 
+from accounts.models import User
 from mentorship.models import SpeedMentoringSlot
 from mentorship.services import (
     mentor_offer_save,
@@ -89,3 +90,17 @@ def test_review_grid_keeps_the_round_column_in_view_when_scrolled(
     cell = first_cell.bounding_box()
     assert cell["x"] >= box_left - 1
     assert first_cell.inner_text().startswith("1")
+
+
+def test_mentors_agenda_with_long_names_keeps_the_phones_width(
+    new_context, live_server, review_url
+):
+    page = new_context(viewport=PHONE).new_page()
+    mentor = User.objects.get(name="Dr. Alexandrina Montgomery-Villanueva 0")
+    log_in(page, live_server.url, email=mentor.email)
+
+    page.goto(f"{live_server.url}/me/agenda/")
+
+    assert page.get_by_text("Bartholomew Featherstonehaugh", exact=False).first.is_visible()
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= PHONE["width"]

@@ -141,6 +141,15 @@ def test_lunch_host_duty_is_in_the_downloaded_agenda(event):
     ]
 
 
+def test_my_agenda_shows_mentoring_and_hosting_in_time_order(event, slot):
+    offer = offer_for(slot)  # Friday 6 December
+    host(lunch_make(event=event), offer.mentor)  # Saturday 7 December
+
+    page = my_agenda(offer.mentor)
+
+    assert page.index("Blood Buddies speed mentoring") < page.index("Lunch tables you host")
+
+
 def test_mentor_calendar_feed_has_the_slot_before_publishing(slot):
     offer = offer_for(slot)
 
