@@ -27,7 +27,9 @@ def logged_in(user) -> Client:
 
 def card(page: str, session) -> str:
     """The agenda card (or /mentorship/ item) of `session`, as HTML."""
-    match = re.search(rf'id="session-{session.pk}">(.*?)</(?:article|li)>', page, flags=re.DOTALL)
+    match = re.search(
+        rf'id="session-{session.pk}"[^>]*>(.*?)</(?:article|li)>', page, flags=re.DOTALL
+    )
     assert match, f"no card for session {session.pk}"
     return match.group(1)
 
