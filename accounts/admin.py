@@ -1,6 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import models
+
+from config.admin_time import ZoneAdminMixin, moment_column
+from config.admin_widgets import CheckboxList
 
 from .models import CareerPath, Profile, User
 from .services import user_delete
@@ -9,8 +13,8 @@ from .services import user_delete
 class ProfileInline(admin.StackedInline):
     model = Profile
     can_delete = False
-    filter_horizontal = ["interests", "expertise"]
     exclude = ["calendar_token"]
+    formfield_overrides = {models.ManyToManyField: {"widget": CheckboxList}}
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -26,7 +30,9 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ZoneAdminMixin, BaseUserAdmin):
+    """A person belongs to no one event: their dates read in UTC, and say so."""
+
     form = UserEditForm
     add_form = UserCreationForm
     inlines = [ProfileInline]
@@ -42,8 +48,11 @@ class UserAdmin(BaseUserAdmin):
             "Permissions",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        ("Dates", {"fields": ("last_logged_in", "joined")}),
     )
+    readonly_fields = ["last_logged_in", "joined"]
+    last_logged_in = moment_column("last_login", "last login")
+    joined = moment_column("date_joined", "date joined")
     add_fieldsets = (
         (
             None,

@@ -1,21 +1,34 @@
 import io
+from functools import partial
+from zoneinfo import ZoneInfo
 
-from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib import admin
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from notifications.forms import AnnouncementForm
+from config.admin_time import AdminZone, moment_column
+from notifications.admin import register_time_zones
 
+from . import admin_announce
+from .admin_forms import EventAdminForm, SessionAdminForm
+from .admin_time import (
+    EventZoneAdmin,
+    EventZoneInline,
+    event_zone,
+    session_when_html,
+    shared_zone,
+    zone_named,
+)
 from .lunch_admin import LUNCH_ACTIONS, LUNCH_INLINES, lunch_after_admin_save, lunch_inlines_for
 from .models import Event, Registration, Room, Session
 from .roster import roster_write_csv
 from .services import session_update
 from .services.cache import agenda_cache_bump
-from .services.notices import session_announce
 from .services.registrations import UPDATABLE
 
 
@@ -25,10 +38,29 @@ class RoomInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(EventZoneAdmin, admin.ModelAdmin):
+    form = EventAdminForm
+    event_path = ""
     list_display = ["name", "slug", "city", "starts_on", "ends_on", "timezone", "is_published"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [RoomInline]
+
+    def page_zone(self, request, obj) -> AdminZone:
+        # The registration window is typed in the zone the form names (a new event's, or a
+        # changed one), else the event's own.
+        if request.method == "POST":
+            typed = zone_named(
+                request.POST.get("timezone", ""), city=request.POST.get("city", "").strip()
+            )
+            if typed is not None:
+                return typed
+        if obj is not None:
+            return event_zone(obj)
+        default = Event._meta.get_field("timezone").get_default()
+        return AdminZone(
+            tz=ZoneInfo(default),
+            label=f"In the event's own time zone (“Timezone” above: {default})",
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -46,7 +78,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(EventZoneAdmin, admin.ModelAdmin):
     list_display = ["name", "event", "location"]
     list_filter = ["event"]
     search_fields = ["name"]
@@ -56,14 +88,18 @@ class RoomAdmin(admin.ModelAdmin):
         agenda_cache_bump(obj.event_id)  # room names are on the cached agenda cards
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(EventZoneInline, admin.TabularInline):
     """Roster and waitlist of the session, read-only: seats change only through the services."""
 
     model = Registration
+    event_path = "session__event"
     extra = 0
     can_delete = False
-    fields = ["user", "status", "created_at", "confirmed_at", "cancelled_at"]
+    fields = ["user", "status", "arrived", "confirmed", "cancelled"]
     readonly_fields = fields
+    arrived = moment_column("created_at", "arrived")
+    confirmed = moment_column("confirmed_at", "confirmed")
+    cancelled = moment_column("cancelled_at", "cancelled")
     ordering = ["status", "created_at", "id"]
     verbose_name_plural = "Roster and waitlist (arrival order)"
 
@@ -74,18 +110,19 @@ class RegistrationInline(admin.TabularInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("user")
+            .select_related("user", "session__event")
             .exclude(status=Registration.Status.CANCELLED)
         )
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
+    form = SessionAdminForm
     list_display = [
         "title",
         "event",
         "kind",
-        "starts_at",
+        "when",
         "room",
         "capacity",
         "registration_mode",
@@ -97,7 +134,6 @@ class SessionAdmin(admin.ModelAdmin):
     list_filter = ["event", "kind", "registration_mode", "is_published", "career_paths"]
     search_fields = ["title", "key", "description"]
     list_select_related = ["event", "room"]
-    filter_horizontal = ["career_paths"]
     date_hierarchy = "starts_at"
     fieldsets = (
         (None, {"fields": ("event", "key", "title", "kind", "description", "speakers")}),
@@ -117,6 +153,16 @@ class SessionAdmin(admin.ModelAdmin):
         ("Topics", {"fields": ("career_paths", "is_published")}),
     )
 
+    @admin.display(description="when", ordering="starts_at")
+    def when(self, obj: Session) -> str:
+        return session_when_html(obj)
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        if request.GET.get("event__id__exact") or Event.objects.count() < 2:
+            return [column for column in columns if column != "event"]  # nothing to tell apart
+        return columns
+
     @admin.display(description="roster")
     def roster_link(self, obj: Session) -> str:
         return format_html(
@@ -125,32 +171,8 @@ class SessionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send an announcement to registrants…", permissions=["change"])
     def announce(self, request, queryset):
-        """Compose a message to the selected sessions' registrants; it goes through the outbox."""
-        applying = "apply" in request.POST
-        form = AnnouncementForm(request.POST if applying else None)
-        if applying and form.is_valid():
-            sent = 0
-            for session in queryset.select_related("event", "room"):
-                announcement = session_announce(
-                    session=session,
-                    subject=form.cleaned_data["subject"],
-                    body=form.cleaned_data["body"],
-                    statuses=form.statuses(),
-                    created_by=request.user,
-                )
-                sent += announcement.recipient_count
-            self.message_user(request, f"Announcement queued for {sent} people.", messages.SUCCESS)
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Send an announcement to registrants",
-            "action": "announce",
-            "opts": self.model._meta,
-            "form": form,
-            "sessions": queryset.select_related("event"),
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/events/session/announce.html", context)
+        """Compose, preview (with a test to oneself), then send: see events/admin_announce.py."""
+        return admin_announce.announce(self, request, queryset)
 
     def get_urls(self):
         urls = [
@@ -158,7 +180,12 @@ class SessionAdmin(admin.ModelAdmin):
                 "<int:pk>/roster.csv",
                 self.admin_site.admin_view(self.roster_csv),
                 name="events_session_roster",
-            )
+            ),
+            path(
+                "announce/<str:token>/email.html",
+                self.admin_site.admin_view(partial(admin_announce.announce_email_html, self)),
+                name="events_session_announce_email",
+            ),
         ]
         return urls + super().get_urls()
 
@@ -192,3 +219,13 @@ class SessionAdmin(admin.ModelAdmin):
             fresh.save()
         updated = session_update(session=fresh, changes=changes)
         obj.pk = updated.pk
+
+
+def notification_time_zone(queryset: QuerySet) -> QuerySet:
+    """Outbox rows about a session (their context names it) read in its event's zone."""
+    session_id = Cast(KT("context__session_id"), IntegerField())
+    zone = Session.objects.filter(pk=OuterRef("about_session_id")).values("event__timezone")
+    return queryset.annotate(about_session_id=session_id, row_time_zone=Subquery(zone[:1]))
+
+
+register_time_zones(annotate=notification_time_zone, list_zone=shared_zone)

@@ -10,12 +10,16 @@ class EventsConfig(AppConfig):
         from notifications.services import register_context_provider
 
         from .services import registrations_release_for_user
+        from .services.lunch_notices import LUNCH_NOTICE_KINDS, lunch_notice_details
         from .services.notices import reminder_personal_details
 
         # A deleted account's seats go to the waitlist rather than vanishing silently.
         register_deletion_hook(registrations_release_for_user)
         # Reminders list the person's tables or rounds as they are when the mail goes out.
         register_context_provider("session_reminder", reminder_personal_details)
+        # Lunch emails list the person's tables as they hold them when the mail goes out.
+        for kind in LUNCH_NOTICE_KINDS:
+            register_context_provider(kind, lunch_notice_details)
 
         from . import hooks
         from .lunch_hosting import lunch_host_calendar, lunch_host_section

@@ -6,22 +6,8 @@ from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from .hooks import CalendarAdditions, CalendarItem, calendar_additions
-from .lunch_selectors import lunch_picks_for_registrations
-from .models import Registration, TableSeat
-
-
-def _lunch_tables_text(picks: list[TableSeat], tz) -> str:
-    if not picks:
-        return "Your tables: none picked; walk in and sit where there is room."
-    lines = ["Your tables:"]
-    for pick in picks:
-        start, end = pick.rotation.starts_at.astimezone(tz), pick.rotation.ends_at.astimezone(tz)
-        waiting = " (on the waitlist)" if pick.status == TableSeat.Status.WAITLISTED else ""
-        lines.append(
-            f"Rotation {pick.rotation.number}, {start:%H:%M}–{end:%H:%M}: "
-            f"Table {pick.table.number} — {pick.table.career_path.name}{waiting}"
-        )
-    return "\n".join(lines)
+from .lunch_selectors import lunch_picks_for_registrations, lunch_tables_text
+from .models import Registration
 
 
 def registration_notes(
@@ -35,7 +21,7 @@ def registration_notes(
         registrations=registrations
     ).items():
         notes.setdefault(registration_id, []).append(
-            _lunch_tables_text(picks, tz_of[registration_id])
+            lunch_tables_text(picks, tz_of[registration_id])
         )
     for registration_id, paragraphs in (extra.notes if extra else {}).items():
         notes.setdefault(registration_id, []).extend(paragraphs)

@@ -9,13 +9,20 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html_join
 
+from config.admin_time import AdminZone, format_span, zone_abbreviation
+
+from .admin_time import EventZoneAdmin, EventZoneInline, event_zone
 from .lunch_forms import LunchCopyForm, RotationsGenerateForm
 from .models import LunchRotation, LunchTable, Session, TableHost
 from .services import lunch_rotations_generate, lunch_tables_copy, table_waitlists_promote
 
 
-class LunchRotationInline(admin.TabularInline):
+class LunchRotationInline(EventZoneInline, admin.TabularInline):
+    """Rotation times in the lunch's event's zone (the session page's zone, named in the
+    column heads)."""
+
     model = LunchRotation
+    event_path = "session__event"
     extra = 0
     fields = ["number", "starts_at", "ends_at"]
     verbose_name_plural = "Lunch rotations (or use the action “Generate lunch rotations”)"
@@ -51,6 +58,19 @@ def lunch_after_admin_save(obj: Session) -> None:
     """More seats at a table (edited inline) take people from the cell's waitlist."""
     if obj.registration_mode == Session.Mode.TABLES:
         table_waitlists_promote(session=obj)
+
+
+def rotations_text(rotations: list[LunchRotation], zone: AdminZone) -> str:
+    """Reads "Sat, Dec 7, 2019: 12:00–12:20, 12:20–12:40 EST."""
+    if not rotations:
+        return ""
+    starts = [r.starts_at.astimezone(zone.tz) for r in rotations]
+    ends = [r.ends_at.astimezone(zone.tz) for r in rotations]
+    if len({moment.date() for moment in starts + ends}) > 1:
+        spans = [format_span(r.starts_at, r.ends_at, zone.tz) for r in rotations]
+        return "; ".join(spans) + "."
+    spans = ", ".join(f"{start:%H:%M}–{end:%H:%M}" for start, end in zip(starts, ends, strict=True))
+    return f"{starts[0]:%a, %b %-d, %Y}: {spans} {zone_abbreviation(ends[-1])}."
 
 
 def _intermediate(modeladmin, request, queryset, *, title, form, action, template):
@@ -116,15 +136,20 @@ def lunch_rotations_generate_action(modeladmin, request, queryset):
     form = RotationsGenerateForm(request.POST if applying else None)
     if applying and form.is_valid():
         for target in targets:
+            zone = event_zone(target.event)
             try:
                 rotations = lunch_rotations_generate(session=target, **form.cleaned_data)
             except ValidationError as exc:
                 modeladmin.message_user(
-                    request, f"{target.title}: {exc.messages[0]}", messages.ERROR
+                    request,
+                    f"{target.title}: {exc.messages[0]} Times are {zone.label}.",
+                    messages.ERROR,
                 )
                 continue
             modeladmin.message_user(
-                request, f"“{target.title}” has {len(rotations)} rotations.", messages.SUCCESS
+                request,
+                f"“{target.title}” has {len(rotations)} rotations. {rotations_text(rotations, zone)}",
+                messages.SUCCESS,
             )
         return None
     return _intermediate(
@@ -149,7 +174,8 @@ class TableHostInline(admin.StackedInline):
 
 
 @admin.register(LunchTable)
-class LunchTableAdmin(admin.ModelAdmin):
+class LunchTableAdmin(EventZoneAdmin, admin.ModelAdmin):
+    event_path = "session__event"
     list_display = ["__str__", "session", "career_path", "seats", "host_list", "links"]
     list_filter = ["session__event", "career_path"]
     list_select_related = ["session__event", "career_path"]

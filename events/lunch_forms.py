@@ -1,5 +1,6 @@
 from django import forms
 
+from .admin_time import session_when
 from .models import LunchTable, Session
 
 
@@ -27,7 +28,9 @@ class LunchCopyForm(forms.Form):
             .select_related("event")
             .order_by("-starts_at")
         )
-        self.fields["source"].label_from_instance = lambda s: f"{s.title} — {s.event.name}"
+        self.fields["source"].label_from_instance = lambda s: (
+            f"{s.title} — {s.event.name}, {session_when(s)}"
+        )
 
 
 class RotationsGenerateForm(forms.Form):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from .hooks import AgendaSection, CalendarAdditions, CalendarItem
-from .lunch_selectors import HostDuty, lunch_host_duties_for_user
+from .lunch_selectors import HostDuty, lunch_host_duties_for_user, rotation_when
 
 
 def lunch_host_section(*, user, profile, registrations: list) -> AgendaSection | None:
@@ -39,12 +39,8 @@ def host_duty_text(duty: HostDuty) -> str:
         lines.append(f"You host Table {table.number}{title} ({table.career_path.name}).")
         lines.append(f"Who is coming: {_guests_url(duty, table)}")
     if duty.rotations:
-        lines.append(f"Rotations ({duty.session.event.timezone}):")
-        lines += [
-            f"Rotation {r.number}, {r.starts_at.astimezone(tz):%H:%M}–"
-            f"{r.ends_at.astimezone(tz):%H:%M}"
-            for r in duty.rotations
-        ]
+        lines.append("Guests move between tables at each rotation:")
+        lines += [f"Rotation {r.number}, {rotation_when(r, tz)}" for r in duty.rotations]
     return "\n".join(lines)
 
 

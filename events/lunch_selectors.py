@@ -5,12 +5,12 @@ number of queries for 4 tables or 400."""
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import CareerPath, Profile
+from accounts.models import CareerPath
 
 from .models import (
     Event,
@@ -336,6 +336,11 @@ class LunchOverview:
     seated_people: int
     dietary: list[tuple[str, int]]
     accessibility: list[tuple[str, int]]
+    # People with the lunch on their agenda but no table seat (walking in, or only on a
+    # waitlist): they eat too, so catering sees their needs apart from the seated ones.
+    unseated_people: int = 0
+    unseated_dietary: list[tuple[str, int]] = field(default_factory=list)
+    unseated_accessibility: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _needs_count(values: list[str]) -> list[tuple[str, int]]:
@@ -354,7 +359,8 @@ def _needs_count(values: list[str]) -> list[tuple[str, int]]:
 
 
 def lunch_overview(*, session: Session) -> LunchOverview:
-    """Fill per table and rotation, and for catering the needs of everyone seated."""
+    """Fill per table and rotation, and for catering the needs of everyone on the lunch, per
+    person: someone with seats in three rotations counts once, two vegans count two."""
     rotations = _rotations(session)
     tables = _tables(session)
     counts = _cell_counts(session)
@@ -373,26 +379,38 @@ def lunch_overview(*, session: Session) -> LunchOverview:
             seated_per_rotation[index] += cell.confirmed
             cells.append(cell)
         rows.append(OverviewRow(table=table, cells=cells))
-    needs = list(
-        Profile.objects.filter(
-            user__table_seats__rotation__session=session,
-            user__table_seats__status=SeatStatus.CONFIRMED,
+    # One row per person on the lunch (a registration is unique per person and session), so
+    # identical needs are never collapsed into one.
+    people = list(
+        Registration.objects.filter(session=session, status=Registration.Status.CONFIRMED)
+        .annotate(
+            is_seated=Exists(
+                TableSeat.objects.filter(
+                    user=OuterRef("user"),
+                    rotation__session=session,
+                    status=SeatStatus.CONFIRMED,
+                )
+            )
         )
-        .distinct()
-        .values_list("dietary_needs", "accessibility_needs")
+        .order_by()
+        .values_list(
+            "is_seated", "user__profile__dietary_needs", "user__profile__accessibility_needs"
+        )
     )
-    registered = Registration.objects.filter(
-        session=session, status=Registration.Status.CONFIRMED
-    ).count()
+    seated = [(dietary, access) for is_seated, dietary, access in people if is_seated]
+    unseated = [(dietary, access) for is_seated, dietary, access in people if not is_seated]
     return LunchOverview(
         rotations=rotations,
         rows=rows,
         seated_per_rotation=seated_per_rotation,
         seats_per_rotation=sum(table.seats for table in tables),
-        registered=registered,
-        seated_people=len(needs),
-        dietary=_needs_count([dietary for dietary, _ in needs]),
-        accessibility=_needs_count([access for _, access in needs]),
+        registered=len(people),
+        seated_people=len(seated),
+        dietary=_needs_count([dietary for dietary, _ in seated]),
+        accessibility=_needs_count([access for _, access in seated]),
+        unseated_people=len(unseated),
+        unseated_dietary=_needs_count([dietary for dietary, _ in unseated]),
+        unseated_accessibility=_needs_count([access for _, access in unseated]),
     )
 
 
@@ -439,6 +457,79 @@ def lunch_picks_for_registrations(
         seat.rotation.session = registration.session
         picks[registration.pk].append(seat)
     return picks
+
+
+# --- what a person holds, in words (emails, calendar, pages) ------------------------------------
+
+
+def rotation_when(rotation: LunchRotation, tz) -> str:
+    """A rotation's times in the event's zone, saying which zone: "12:00–12:20 EST"."""
+    start, end = rotation.starts_at.astimezone(tz), rotation.ends_at.astimezone(tz)
+    return f"{start:%H:%M}–{end:%H:%M} {start:%Z}"
+
+
+def lunch_pick_text(pick: TableSeat, tz) -> str:
+    """One pick as a line: "Rotation 1, 12:00–12:20 EST: Table 3 — Industry (seat confirmed)"
+    or "Rotation 2, 12:20–12:40 EST: waitlisted #2 at Table 5 — Industry". A waitlist place
+    needs `position` (as `table_seats_for_user` and `lunch_picks_for_registrations` give)."""
+    where = f"Rotation {pick.rotation.number}, {rotation_when(pick.rotation, tz)}"
+    table = f"Table {pick.table.number} — {pick.table.career_path.name}"
+    if pick.status == SeatStatus.WAITLISTED:
+        return f"{where}: waitlisted #{pick.position} at {table}"
+    return f"{where}: {table} (seat confirmed)"
+
+
+def lunch_tables_text(picks: list[TableSeat], tz) -> str:
+    """The person's tables for a calendar item's description and a reminder."""
+    if not picks:
+        return "Your tables: none picked; walk in and sit where there is room."
+    return "\n".join(["Your tables:", *(lunch_pick_text(pick, tz) for pick in picks)])
+
+
+@dataclass
+class LunchHoldings:
+    """What a person holds at a lunch, for its emails: a line per rotation once they picked
+    any table (rotations without a pick say "walk in"), none for someone walking in."""
+
+    lines: list[str]
+    is_seated: bool  # a confirmed seat in at least one rotation
+    is_waiting: bool  # a waitlist place in at least one rotation
+
+
+def lunch_holdings(*, registration_id: int) -> LunchHoldings | None:
+    """Read when an email is sent, so it tells what holds then; None when the registration is
+    no longer a confirmed place on a lunch."""
+    registration = (
+        Registration.objects.select_related("session__event")
+        .filter(
+            pk=registration_id,
+            status=Registration.Status.CONFIRMED,
+            session__registration_mode=Session.Mode.TABLES,
+        )
+        .first()
+    )
+    if registration is None:
+        return None
+    session = registration.session
+    tz = session.event.tz
+    picks = lunch_picks_for_registrations(registrations=[registration])[registration.pk]
+    if not picks:
+        return LunchHoldings(lines=[], is_seated=False, is_waiting=False)
+    by_rotation = {pick.rotation_id: pick for pick in picks}
+    lines = []
+    for rotation in _rotations(session):
+        pick = by_rotation.get(rotation.pk)
+        if pick is None:
+            when = rotation_when(rotation, tz)
+            lines.append(f"Rotation {rotation.number}, {when}: no table picked (walk in)")
+        else:
+            lines.append(lunch_pick_text(pick, tz))
+    statuses = {pick.status for pick in picks}
+    return LunchHoldings(
+        lines=lines,
+        is_seated=SeatStatus.CONFIRMED in statuses,
+        is_waiting=SeatStatus.WAITLISTED in statuses,
+    )
 
 
 # --- a host's duty on their agenda and calendar ---------------------------------------------------

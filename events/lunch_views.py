@@ -23,6 +23,7 @@ from .lunch_selectors import (
     lunch_table_get_for_host,
     lunch_table_guests,
     lunch_table_roster,
+    rotation_when,
     table_seat_position,
 )
 from .models import Session, TableSeat
@@ -41,10 +42,6 @@ from .services.lunch import table_label
 def _grid_url(session: Session, anchor: str = "") -> str:
     url = reverse("events:lunch_grid", kwargs={"slug": session.event.slug, "pk": session.pk})
     return f"{url}#{anchor}" if anchor else url
-
-
-def _when(rotation) -> str:
-    return f"{rotation.local_start():%H:%M}–{rotation.local_end():%H:%M}"
 
 
 def lunch_grid_view(request, slug: str, pk: int):
@@ -88,7 +85,8 @@ def _full(request, session: Session, exc: TableFullError, *, changing: bool):
 
 
 def _seat_message(request, seat: TableSeat, verb: str) -> None:
-    where = f"{table_label(seat.table)} in rotation {seat.rotation.number} ({_when(seat.rotation)})"
+    when = rotation_when(seat.rotation, seat.rotation.session.event.tz)
+    where = f"{table_label(seat.table)} in rotation {seat.rotation.number} ({when})"
     if seat.status == TableSeat.Status.WAITLISTED:
         position = table_seat_position(seat=seat)
         messages.info(

@@ -303,7 +303,7 @@ class TableHost(models.Model):
     table = models.ForeignKey(LunchTable, on_delete=models.CASCADE, related_name="hosts")
     name = models.CharField(max_length=150)
     role = models.CharField(max_length=150, blank=True)
-    organisation = models.CharField(max_length=200, blank=True)
+    organisation = models.CharField("organization", max_length=200, blank=True)
     bio = models.TextField("short bio", max_length=600, blank=True)
     user = models.ForeignKey(
         "accounts.User",

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from config.admin_time import format_span_html, moment_column
+from events.admin_time import EventZoneAdmin, EventZoneInline, session_when
 from events.services.cache import agenda_cache_bump
 
 from .models import (
@@ -16,9 +18,10 @@ from .services import schedule_draft
 from .text import counted
 
 
-class _ReadOnlyInline(admin.TabularInline):
+class _ReadOnlyInline(EventZoneInline, admin.TabularInline):
     """Sign-ups change only through the services (the people's pages, the review page)."""
 
+    event_path = "slot__session__event"
     extra = 0
     can_delete = False
 
@@ -31,39 +34,62 @@ class _ReadOnlyInline(admin.TabularInline):
 
 class MentorOfferInline(_ReadOnlyInline):
     model = MentorOffer
-    fields = ["mentor", "capacity", "excluded_institutions", "table", "status", "created_at"]
+    fields = ["mentor", "capacity", "excluded_institutions", "table", "status", "signed_up"]
     readonly_fields = fields
     verbose_name_plural = "Mentors (sign-up order = table order)"
+    signed_up = moment_column("created_at", "signed up")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("mentor")
+        return super().get_queryset(request).select_related("mentor", "slot__session__event")
 
 
 class TraineeSignupInline(_ReadOnlyInline):
     model = TraineeSignup
-    fields = ["trainee", "status", "registration", "created_at"]
+    fields = ["trainee", "status", "registration", "signed_up"]
     readonly_fields = fields
     verbose_name_plural = "Trainees"
+    signed_up = moment_column("created_at", "signed up")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("trainee", "registration")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("trainee", "registration", "slot__session__event")
+        )
 
 
 @admin.register(SpeedMentoringSlot)
-class SpeedMentoringSlotAdmin(admin.ModelAdmin):
+class SpeedMentoringSlotAdmin(EventZoneAdmin, admin.ModelAdmin):
+    event_path = "session__event"
     list_display = [
         "session",
+        "when",
         "rounds",
         "minutes_per_round",
         "tables",
-        "signup_closes_at",
+        "signup_deadline",
         "state",
         "review_link",
     ]
-    list_select_related = ["session"]
-    readonly_fields = ["matched_at", "published_at", "revision", "review_link"]
+    list_select_related = ["session__event"]
+    readonly_fields = ["matched", "published", "revision", "review_link"]
+    signup_deadline = moment_column("signup_closes_at", "sign-up deadline")
+    matched = moment_column("matched_at", "matched")
+    published = moment_column("published_at", "published")
     inlines = [MentorOfferInline, TraineeSignupInline]
     actions = ["run_matching"]
+
+    @admin.display(description="when", ordering="session__starts_at")
+    def when(self, obj: SpeedMentoringSlot) -> str:
+        return format_span_html(obj.session.starts_at, obj.session.ends_at, self.row_zone(obj))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "session":
+            # Its time tells "Blood Buddies — Session 2" from the others.
+            field.queryset = field.queryset.select_related("event")
+            field.label_from_instance = lambda s: f"{s.title} — {session_when(s)}"
+        return field
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -116,10 +142,14 @@ class SpeedMentoringSlotAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
-    list_display = ["slot", "round", "table", "trainee", "mentor", "status", "score"]
+class MeetingAdmin(EventZoneAdmin, admin.ModelAdmin):
+    event_path = "slot__session__event"
+    list_display = ["slot", "round", "round_time", "table", "trainee", "mentor", "status", "score"]
     list_filter = ["status", "slot"]
-    list_select_related = ["slot__session", "signup__trainee", "offer__mentor"]
+    list_select_related = ["slot__session__event", "signup__trainee", "offer__mentor"]
+    exclude = ["cancelled_at"]
+    readonly_fields = ["cancelled"]
+    cancelled = moment_column("cancelled_at", "cancelled")
     search_fields = ["signup__trainee__email", "offer__mentor__email"]
 
     def has_add_permission(self, request):
@@ -127,6 +157,13 @@ class MeetingAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="round time", ordering="round")
+    def round_time(self, obj: Meeting) -> str:
+        slot = obj.slot
+        return format_span_html(
+            slot.round_start(obj.round), slot.round_end(obj.round), self.row_zone(obj)
+        )
 
     @admin.display(ordering="signup__trainee__name")
     def trainee(self, obj: Meeting):
@@ -138,10 +175,12 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConversationFeedback)
-class ConversationFeedbackAdmin(admin.ModelAdmin):
-    list_display = ["meeting", "author", "rating", "comment", "created_at"]
+class ConversationFeedbackAdmin(EventZoneAdmin, admin.ModelAdmin):
+    event_path = "meeting__slot__session__event"
+    list_display = ["meeting", "author", "rating", "comment", "given"]
     list_filter = ["rating"]
-    list_select_related = ["meeting", "author"]
+    list_select_related = ["meeting__slot__session__event", "author"]
+    given = moment_column("created_at", "given")
 
     def has_add_permission(self, request):
         return False

@@ -21,7 +21,7 @@ class MentorOfferForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Institutions, one per line (e.g. your own trainees' programme). Your own "
+        help_text="Institutions, one per line (e.g. your own trainees' program). Your own "
         "institution is never matched.",
     )
 

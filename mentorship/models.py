@@ -133,7 +133,7 @@ class MentorOffer(models.Model):
         "do not match me with trainees from",
         blank=True,
         max_length=2000,
-        help_text="Institutions, one per line (e.g. your own trainees' programme).",
+        help_text="Institutions, one per line (e.g. your own trainees' program).",
     )
     table = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)

@@ -1,23 +1,55 @@
+from collections.abc import Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from config.admin_time import UTC, UTC_ZONE, AdminZone, ZoneAdminMixin, moment_column
+
 from .models import Announcement, Notification, NotificationPreference
 from .services import notification_resend
 
+# --- which zone a row's times read in ----------------------------------------------------------
+# The outbox knows no events. The app whose rows are about something that happens somewhere
+# hands over how to find that place's zone: a queryset annotation `row_time_zone` (a zone
+# name, or NULL for rows about nothing in particular: those read in UTC), and the zone the
+# list's day links count in (None: UTC).
+
+RowZoneAnnotation = Callable[[QuerySet], QuerySet]
+_row_zone_annotations: list[RowZoneAnnotation] = []
+_list_zones: list[Callable[[], AdminZone | None]] = []
+
+
+def register_time_zones(
+    *, annotate: RowZoneAnnotation, list_zone: Callable[[], AdminZone | None]
+) -> None:
+    if annotate not in _row_zone_annotations:
+        _row_zone_annotations.append(annotate)
+    if list_zone not in _list_zones:
+        _list_zones.append(list_zone)
+
+
+def _zone_named(name: str | None):
+    try:
+        return ZoneInfo(name) if name else UTC
+    except (ValueError, ZoneInfoNotFoundError):
+        return UTC
+
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    """The outbox, read-only: rows change only through delivery and the "resend" action."""
+class NotificationAdmin(ZoneAdminMixin, admin.ModelAdmin):
+    """The outbox, read-only: rows change only through delivery and the "resend" action.
+    Times read in the zone of the event the email is about, else in UTC; each says which."""
 
     list_display = [
         "kind",
         "recipient_display",
         "status",
-        "due_at",
-        "sent_at",
+        "due",
+        "sent",
         "attempts",
         "error_short",
     ]
@@ -33,17 +65,38 @@ class NotificationAdmin(admin.ModelAdmin):
         "category",
         "key",
         "context",
-        "due_at",
-        "expires_at",
+        "due",
+        "expires",
         "status",
         "attempts",
         "last_error",
-        "created_at",
-        "sent_at",
+        "created",
+        "sent",
     ]
+    fields = readonly_fields  # the outbox is a record: nothing on this page is an input
+    due = moment_column("due_at", "due")
+    expires = moment_column("expires_at", "expires")
+    created = moment_column("created_at", "created")
+    sent = moment_column("sent_at", "sent")
 
     def has_add_permission(self, request):
         return False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        for annotate in _row_zone_annotations:
+            queryset = annotate(queryset)
+        return queryset
+
+    def row_zone(self, obj: Notification):
+        return _zone_named(getattr(obj, "row_time_zone", None))
+
+    def list_zone(self, request) -> AdminZone:
+        for list_zone in _list_zones:
+            zone = list_zone()
+            if zone is not None:
+                return zone
+        return UTC_ZONE
 
     @admin.display(description="to", ordering="user__email")
     def recipient_display(self, obj: Notification) -> str:
@@ -72,11 +125,11 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(admin.ModelAdmin):
+class AnnouncementAdmin(ZoneAdminMixin, admin.ModelAdmin):
     """Announcements are composed from a session's page ("Send an announcement to
     registrants" on the sessions list); here they are kept as a record."""
 
-    list_display = ["subject", "target", "recipient_count", "delivery", "created_by", "created_at"]
+    list_display = ["subject", "target", "recipient_count", "delivery", "created_by", "created"]
     list_select_related = ["created_by"]
     search_fields = ["subject", "body", "target"]
     readonly_fields = [
@@ -86,8 +139,9 @@ class AnnouncementAdmin(admin.ModelAdmin):
         "target_url",
         "recipient_count",
         "created_by",
-        "created_at",
+        "created",
     ]
+    created = moment_column("created_at", "created")  # in UTC: it may span several events
 
     def has_add_permission(self, request):
         return False
@@ -109,8 +163,9 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["user", "reminders_enabled", "updated_at"]
+class NotificationPreferenceAdmin(ZoneAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "reminders_enabled", "updated"]
     list_filter = ["reminders_enabled"]
     search_fields = ["user__email"]
     raw_id_fields = ["user"]
+    updated = moment_column("updated_at", "updated")

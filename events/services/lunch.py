@@ -9,6 +9,8 @@
   person's confirmed Registration for the lunch session, with the clash check every session
   has; cancelling that registration drops the person's picks (`lunch_seats_release`, called
   from `registrations._cancel`).
+- Emails say what the person holds, table by table (`lunch_notices`): one per quick series
+  of the person's own changes, and one at once when a waitlist place turns into a seat.
 
 Locking discipline, the same as registrations: the lunch's session row first
 (`select_for_update(of=("self",))`), then the user row. Every write to a lunch's seats holds
@@ -17,19 +19,16 @@ its session row, so counting a cell and inserting a seat never race.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import CareerPath, User
-from notifications.services import notification_enqueue
 
 from ..lunch_selectors import lunch_alternatives
 from ..models import LunchRotation, LunchTable, Registration, Session, TableHost, TableSeat
 from ..rules import registration_check_allowed
-from . import notices
+from . import lunch_notices, notices
 from .cache import agenda_cache_bump
 from .registrations import ClashError, _first_clash, _lock_sessions, _lock_timeout, _lock_user
 
@@ -135,11 +134,13 @@ def _lunch_registration(session: Session, user: User) -> Registration | None:
     )
 
 
-def _registration_ensure(session: Session, user: User) -> Registration:
-    """The lunch on the person's agenda: kept if there, else created with the clash check."""
+def _registration_ensure(session: Session, user: User) -> tuple[Registration, bool]:
+    """The lunch on the person's agenda: kept if there, else created with the clash check
+    and its reminders; True when created. The caller queues the email once the person's
+    picks are written, so that it tells what they hold."""
     registration = _lunch_registration(session, user)
     if registration is not None:
-        return registration
+        return registration, False
     if session.capacity is not None:
         confirmed = Registration.objects.filter(
             session=session, status=Registration.Status.CONFIRMED
@@ -157,9 +158,9 @@ def _registration_ensure(session: Session, user: User) -> Registration:
         status=Registration.Status.CONFIRMED,
         confirmed_at=timezone.now(),
     )
-    notices.registration_confirmed(registration)
+    notices.reminders_schedule(registration)
     agenda_cache_bump(session.event_id)
-    return registration
+    return registration, True
 
 
 def _touch(registration: Registration) -> None:
@@ -172,6 +173,7 @@ def _seat_cancel(seat: TableSeat) -> None:
     seat.status = SeatStatus.CANCELLED
     seat.cancelled_at = timezone.now()
     seat.save(update_fields=["status", "cancelled_at", "updated_at"])
+    lunch_notices.lunch_seat_notices_cancel(seat=seat)
 
 
 def _seat_create(
@@ -183,26 +185,6 @@ def _seat_create(
         user=user,
         status=status,
         confirmed_at=timezone.now() if status == SeatStatus.CONFIRMED else None,
-    )
-
-
-def _notify_promoted(session: Session, seat: TableSeat) -> None:
-    rotation, table = seat.rotation, seat.table
-    start = rotation.starts_at.astimezone(session.event.tz)
-    end = rotation.ends_at.astimezone(session.event.tz)
-    grid_path = reverse("events:lunch_grid", kwargs={"slug": session.event.slug, "pk": session.pk})
-    notification_enqueue(
-        user=seat.user,
-        kind="lunch_table_promoted",
-        key=f"tableseat:{seat.pk}:promoted",
-        context={
-            **notices.session_context(session),
-            "rotation_number": rotation.number,
-            "rotation_when": f"{start:%H:%M}–{end:%H:%M}",
-            "table_label": table_label(table),
-            "table_title": table.title,
-            "tables_url": settings.SITE_URL + grid_path,
-        },
     )
 
 
@@ -221,9 +203,11 @@ def _cell_promote(session: Session, table: LunchTable, rotation: LunchRotation) 
         seat.status = SeatStatus.CONFIRMED
         seat.confirmed_at = timezone.now()
         seat.save(update_fields=["status", "confirmed_at", "updated_at"])
-        _notify_promoted(session, seat)
         registration = _lunch_registration(session, seat.user)
         if registration is not None:
+            lunch_notices.lunch_promoted_notice(
+                session=session, seat=seat, registration=registration
+            )
             _touch(registration)
     return waiting
 
@@ -238,7 +222,9 @@ def lunch_join(*, session: Session, user: User) -> Registration:
     if _lunch_registration(session, user) is not None:
         raise ValidationError("The lunch is already on your agenda.", code="already_registered")
     registration_check_allowed(session=session, user=user)
-    return _registration_ensure(session, user)
+    registration, _ = _registration_ensure(session, user)
+    lunch_notices.lunch_picks_notice(registration=registration, joined=True)
+    return registration
 
 
 def _new_seat_status(
@@ -290,9 +276,10 @@ def table_seat_take(
             code="one_per_rotation",
         )
     status = _new_seat_status(session, rotation, table, user, join_waitlist=join_waitlist)
-    registration = _registration_ensure(session, user)
+    registration, joined = _registration_ensure(session, user)
     seat = _seat_create(rotation=rotation, table=table, user=user, status=status)
     _touch(registration)
+    lunch_notices.lunch_picks_notice(registration=registration, joined=joined)
     return seat
 
 
@@ -335,7 +322,9 @@ def table_seat_change(
     seat = _seat_create(rotation=rotation, table=table, user=user, status=status)
     if was_seated:
         _cell_promote(session, current.table, rotation)
-    _touch(_registration_ensure(session, user))
+    registration, joined = _registration_ensure(session, user)
+    _touch(registration)
+    lunch_notices.lunch_picks_notice(registration=registration, joined=joined)
     return seat
 
 
@@ -356,6 +345,7 @@ def table_seat_drop(*, session: Session, rotation: LunchRotation, user: User) ->
     registration = _lunch_registration(session, user)
     if registration is not None:
         _touch(registration)
+        lunch_notices.lunch_picks_notice(registration=registration, joined=False)
     return current
 
 
@@ -372,6 +362,7 @@ def lunch_seats_release(*, session: Session, user: User) -> list[TableSeat]:
         _seat_cancel(seat)
         if was_seated:
             _cell_promote(session, seat.table, seat.rotation)
+    lunch_notices.lunch_notices_cancel(session=session, user=user)
     return seats
 
 

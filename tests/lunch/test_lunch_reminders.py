@@ -27,7 +27,9 @@ def test_lunch_reminder_lists_the_tables_picked_after_joining(lunch, trainee, ma
 
     (text,) = reminder_texts(mailoutbox)
     assert "Your tables:" in text
-    assert f"Rotation 2, 12:20–12:40: Table 3 — {table.career_path.name}" in text
+    assert f"Rotation 2, 12:20–12:40 EST: Table 3 — {table.career_path.name} (seat confirmed)" in (
+        text
+    )
 
 
 def test_lunch_reminder_of_a_walk_in_says_no_table_was_picked(lunch, trainee, mailoutbox):

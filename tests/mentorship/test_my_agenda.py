@@ -126,7 +126,9 @@ def test_lunch_host_duty_is_in_the_calendar_feed(event):
     assert item["DTSTART"].dt.isoformat() == "2030-12-07T12:00:00-05:00"
     assert str(item["LOCATION"]) == lunch.room.name
     assert "You host Table 3: Table talk 3 (Industry)." in description
-    assert "Rotations (America/New_York):\nRotation 1, 12:00–12:20" in description
+    assert (
+        "Guests move between tables at each rotation:\nRotation 1, 12:00–12:20 EST" in description
+    )
 
 
 def test_lunch_host_duty_is_in_the_downloaded_agenda(event):
