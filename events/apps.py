@@ -25,3 +25,11 @@ class EventsConfig(AppConfig):
             register_context_provider(kind, lunch_notice_details)
         # The lunch has room when a table has a seat in some rotation ("free seats" filter).
         hooks.free_place_hooks[Session.Mode.TABLES] = lunch_sessions_with_free_seat
+
+        from .lunch_hosting import lunch_host_calendar, lunch_host_section
+
+        # A lunch host's tables are on their agenda and in their calendar feed.
+        if lunch_host_section not in hooks.agenda_section_hooks:
+            hooks.agenda_section_hooks.append(lunch_host_section)
+        if lunch_host_calendar not in hooks.calendar_hooks:
+            hooks.calendar_hooks.append(lunch_host_calendar)

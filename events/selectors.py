@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import CareerPath
 
-from .hooks import free_place_hooks
+from .hooks import free_place_hooks, session_notes
 from .models import Event, Registration, Session
 from .rules import (
     audience_refusal,
@@ -222,6 +222,10 @@ def sessions_annotate_for_user(*, sessions: list[Session], user) -> None:
         session.audience_note = (
             audience_refusal(session, user) if user.is_authenticated and not registration else ""
         )
+    # What apps built on events say about their sessions (a Blood Buddies slot's state).
+    notes = session_notes(sessions=sessions, user=user)
+    for session in sessions:
+        session.note = notes.get(session.pk)
 
 
 def session_list_for_agenda(

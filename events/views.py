@@ -21,7 +21,7 @@ from accounts.services import calendar_token_rotate, profile_ensure
 
 from .calendar import agenda_ics
 from .forms import AgendaFilterForm, RegisterForm
-from .hooks import agenda_sections
+from .hooks import agenda_sections, session_page_sections
 from .lunch_selectors import lunch_picks_for_registrations
 from .models import Registration
 from .rules import event_has_ended, registration_stake, session_started_reason, sessions_clash
@@ -206,7 +206,13 @@ def session_detail(request, slug: str, pk: int):
     event = event_get(slug=slug)
     session = session_get(event=event, pk=pk)
     sessions_annotate_for_user(sessions=[session], user=request.user)
-    return render(request, "events/session_detail.html", {"event": event, "session": session})
+    context = {
+        "event": event,
+        "session": session,
+        # Blocks other apps add (the mentors of a Blood Buddies slot), see events/hooks.py.
+        "page_sections": session_page_sections(session=session, user=request.user),
+    }
+    return render(request, "events/session_detail.html", context)
 
 
 def _back(request, session):

@@ -19,6 +19,7 @@ from django.db.models import Q
 from accounts.models import CareerPath
 
 from .scoring import MAX_RANKED, institution_list
+from .text import counted
 
 MAX_CAPACITY = 3
 
@@ -80,8 +81,9 @@ class SpeedMentoringSlot(models.Model):
             length = session.ends_at - session.starts_at
             if timedelta(minutes=self.rounds * self.minutes_per_round) > length:
                 raise ValidationError(
-                    f"{self.rounds} rounds of {self.minutes_per_round} minutes do not fit in the "
-                    f"session ({int(length.total_seconds() // 60)} minutes)."
+                    f"{counted(self.rounds, 'round')} of "
+                    f"{counted(self.minutes_per_round, 'minute')} do not fit in the session "
+                    f"({counted(int(length.total_seconds() // 60), 'minute')})."
                 )
         if self.signup_closes_at and self.signup_closes_at > session.starts_at:
             raise ValidationError(

@@ -113,6 +113,25 @@ def _button_link(url: str, label: str, session, *, secondary: bool = False) -> S
     )
 
 
+def _note(session, note) -> SafeString:
+    """What an app built on events says about its session (events/hooks.py): the person's own
+    standing, else a clash; the state for everyone; where to act."""
+    parts = []
+    if note.mine:
+        parts.append(
+            format_html('<p class="status confirmed">✓ {}</p>', note.mine)
+            if note.mine_is_ok
+            else format_html('<p class="status clash">{}</p>', note.mine)
+        )
+    elif session.clash_with:
+        parts.append(_status(session, None))
+    if note.state:
+        parts.append(format_html('<p class="closed">{}</p>', note.state))
+    if note.link_url:
+        parts.append(_link(note.link_url, note.link_text, session))
+    return mark_safe("".join(parts))  # noqa: S308 - every part is built with format_html
+
+
 def _seat_actions(context, session, registration) -> SafeString:
     user = context["request"].user
     if session.started_reason:
@@ -181,7 +200,8 @@ def session_actions(context, session) -> SafeString:
                 waiting,
             )
         )
-    parts.append(_status(session, registration))
+    note = getattr(session, "note", None)
+    parts.append(_status(session, registration) if note is None else _note(session, note))
     mode = session.registration_mode
     if mode in ("open", "drop_in"):
         parts.append(_seat_actions(context, session, registration))
@@ -190,7 +210,7 @@ def session_actions(context, session) -> SafeString:
     elif mode == "request":
         # No seat and no clash until people can ask to take part (rules.SEATLESS_MODES).
         parts.append(format_html('<p class="info-only">{}</p>', INFORMATION_ONLY))
-    elif mode == "matched":
+    elif mode == "matched" and note is None:
         text = (
             "Your interests, mentors and rounds"
             if registration
