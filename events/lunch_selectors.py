@@ -20,6 +20,7 @@ from .models import (
     Session,
     TableHost,
     TableSeat,
+    session_public_q,
 )
 from .selectors import session_annotate_state, sessions_annotate_for_user
 
@@ -28,22 +29,21 @@ ACTIVE = (SeatStatus.CONFIRMED, SeatStatus.WAITLISTED)
 
 
 def lunch_get(*, event: Event, pk: int) -> Session:
-    """A published `tables` session of the event; 404 for anything else."""
+    """A published `tables` session of the event; 404 for anything else, drafts included."""
     return get_object_or_404(
-        Session.objects.select_related("event", "room"),
+        Session.objects.public().select_related("event", "room"),
         pk=pk,
         event=event,
-        is_published=True,
         registration_mode=Session.Mode.TABLES,
     )
 
 
 def lunch_get_for_action(*, slug: str, pk: int) -> Session:
+    """The lunch a POST names; 404 for an unknown one, a draft, or one of a draft event."""
     return get_object_or_404(
-        Session.objects.select_related("event"),
+        Session.objects.public().select_related("event"),
         pk=pk,
         event__slug=slug,
-        is_published=True,
         registration_mode=Session.Mode.TABLES,
     )
 
@@ -575,11 +575,7 @@ def lunch_host_duties_for_user(*, user) -> list[HostDuty]:
     """The lunches of published events where the person hosts a table (`TableHost.user`), in
     time order; two queries, whatever the number of lunches or tables."""
     tables = list(
-        LunchTable.objects.filter(
-            hosts__user=user,
-            session__is_published=True,
-            session__event__is_published=True,
-        )
+        LunchTable.objects.filter(session_public_q("session__"), hosts__user=user)
         .select_related("career_path", "session__event", "session__room")
         .prefetch_related(
             Prefetch("session__lunch_rotations", queryset=LunchRotation.objects.order_by("number"))

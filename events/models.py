@@ -28,6 +28,26 @@ def validate_reminder_offsets(value) -> None:
         )
 
 
+def session_public_q(path: str = "") -> Q:
+    """The one definition of what people may see outside admin: a published session of a
+    published event. `path` reaches the session from another model ("session__",
+    "slot__session__"), so every selector filters by the same rule."""
+    return Q(**{f"{path}is_published": True, f"{path}event__is_published": True})
+
+
+class EventQuerySet(models.QuerySet):
+    def public(self) -> "EventQuerySet":
+        """Events people may see outside admin: published ones."""
+        return self.filter(is_published=True)
+
+
+class SessionQuerySet(models.QuerySet):
+    def public(self) -> "SessionQuerySet":
+        """Sessions people may see outside admin (`session_public_q`); drafts, and every
+        session of a draft event, are left out."""
+        return self.filter(session_public_q())
+
+
 class Event(models.Model):
     """One annual meeting's trainee programme."""
 
@@ -53,6 +73,8 @@ class Event(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on"]
@@ -145,6 +167,8 @@ class Session(models.Model):
     sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "room__name", "title"]

@@ -16,6 +16,12 @@ from .models import Registration, Session
 SEATLESS_MODES = frozenset({Session.Mode.REQUEST})
 
 
+def session_is_public(session: Session) -> bool:
+    """`models.session_public_q` for a session in hand: published, in a published event.
+    Everything outside admin treats any other session as if it did not exist."""
+    return session.is_published and session.event.is_published
+
+
 def session_takes_seats(session: Session) -> bool:
     return session.registration_mode not in SEATLESS_MODES
 
@@ -124,7 +130,7 @@ def audience_refusal(session: Session, user: User) -> str:
 
 
 def registration_check_allowed(*, session: Session, user: User) -> None:
-    if not session.is_published:
+    if not session_is_public(session):
         raise ValidationError("This session is not open for registration.", code="unpublished")
     started = session_started_reason(session)
     if started:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import CareerPath
 
 from .hooks import free_place_hooks, session_notes
-from .models import Event, Registration, Session
+from .models import Event, Registration, Session, session_public_q
 from .rules import (
     audience_refusal,
     cancellation_check_allowed,
@@ -30,13 +30,13 @@ def _published_events() -> QuerySet[Event]:
     """Published events, each with `published_count` (how many there are), so a page can
     link the list of events without a query of its own."""
     count = (
-        Event.objects.filter(is_published=True)
+        Event.objects.public()
         .order_by()
         .values("is_published")  # one group: every row is published
         .annotate(n=Count("*"))
         .values("n")
     )
-    return Event.objects.filter(is_published=True).annotate(
+    return Event.objects.public().annotate(
         published_count=Subquery(count, output_field=IntegerField())
     )
 
@@ -64,7 +64,7 @@ class EventList:
 def event_list_published(*, now: datetime | None = None) -> EventList:
     """Every published event, those running or to come first; "past" is judged by the
     calendar day in each event's own time zone. One query."""
-    events = list(Event.objects.filter(is_published=True).order_by("starts_on", "name"))
+    events = list(Event.objects.public().order_by("starts_on", "name"))
     upcoming, past = [], []
     for event in events:
         today = (now or timezone.now()).astimezone(event.tz).date()
@@ -86,7 +86,7 @@ def _count_of(status: str) -> Coalesce:
 
 
 def _session_base_qs(event: Event, *, prefetch_paths: bool = True) -> QuerySet[Session]:
-    qs = Session.objects.filter(event=event, is_published=True).select_related("room", "event")
+    qs = Session.objects.public().filter(event=event).select_related("room", "event")
     if prefetch_paths:
         qs = qs.prefetch_related(
             Prefetch("career_paths", queryset=CareerPath.objects.order_by("order"))
@@ -177,9 +177,11 @@ def switch_preview(*, session: Session, replace: Session, user) -> int:
 
 def registrations_for_user(*, user, event: Event | None = None) -> list[Registration]:
     """The person's active registrations (confirmed and waitlisted) with waitlist positions,
-    in time order; one query."""
+    in time order; one query. A place in a draft (a session or event staff took back to
+    draft) is kept but left out: outside admin it does not exist, so it is neither listed,
+    in the calendar, nor a clash; it is back once the session is published again."""
     qs = (
-        Registration.objects.filter(user=user)
+        Registration.objects.filter(session_public_q("session__"), user=user)
         .exclude(status=Status.CANCELLED)
         .select_related("session", "session__room", "session__event")
         .annotate(position=_waitlist_position())
@@ -255,7 +257,7 @@ def session_list_for_agenda(
     names: dict[int, list[str]] = {}
     links = (
         Session.career_paths.through.objects.filter(
-            session__event=event, session__is_published=True
+            session_public_q("session__"), session__event=event
         )
         .order_by("careerpath__order", "careerpath__name")
         .values_list("session_id", "careerpath__name")
@@ -319,9 +321,10 @@ def session_get(*, event: Event, pk: int) -> Session:
 
 
 def session_get_for_action(*, slug: str, pk: int) -> Session:
-    """The session a register/cancel POST names; 404 for unknown or unpublished ones."""
+    """The session a register/cancel POST names; 404 for unknown ones and drafts (a draft
+    session, or any session of a draft event)."""
     return get_object_or_404(
-        Session.objects.select_related("event"), pk=pk, event__slug=slug, is_published=True
+        Session.objects.public().select_related("event"), pk=pk, event__slug=slug
     )
 
 
@@ -384,7 +387,5 @@ def agenda_group(*, sessions: list, event: Event | None = None) -> list[AgendaDa
 
 
 def event_days(*, event: Event) -> list[date]:
-    starts = Session.objects.filter(event=event, is_published=True).values_list(
-        "starts_at", flat=True
-    )
+    starts = Session.objects.public().filter(event=event).values_list("starts_at", flat=True)
     return sorted({start.astimezone(event.tz).date() for start in starts})

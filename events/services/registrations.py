@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from ..models import Registration, Session
+from ..models import Registration, Session, session_public_q
 from ..rules import (
     cancellation_check_allowed,
     has_free_seat,
@@ -69,8 +69,12 @@ def _confirmed_count(session: Session) -> int:
 
 
 def _first_clash(*, user: User, session: Session, ignore: Session | None = None) -> Session | None:
+    # A seat in a draft is no clash: outside admin the draft does not exist, and a refusal
+    # would name it.
     qs = (
-        Registration.objects.filter(user=user, status=Status.CONFIRMED)
+        Registration.objects.filter(
+            session_public_q("session__"), user=user, status=Status.CONFIRMED
+        )
         .exclude(session=session)
         .select_related("session")
         .order_by("session__starts_at")

@@ -9,6 +9,8 @@ from django.db.models import Avg, Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from events.models import session_public_q
+
 from ..models import ConversationFeedback, Meeting, MentorOffer
 from .rounds import meetings_qs, partner_of
 
@@ -19,12 +21,14 @@ SCHEDULED = Meeting.Status.SCHEDULED
 
 
 def meeting_get_for_user(*, pk: int, user) -> Meeting:
-    """One of the person's own conversations in a published schedule; 404 for anyone else's."""
+    """One of the person's own conversations in a published schedule; 404 for anyone else's,
+    and for one whose session went back to draft."""
     if not user.is_authenticated:
         raise Http404
     return get_object_or_404(
         meetings_qs().select_related("slot__session__event", "slot__session__room"),
         Q(signup__trainee=user) | Q(offer__mentor=user),
+        session_public_q("slot__session__"),
         pk=pk,
         slot__published_at__isnull=False,
         status=SCHEDULED,
@@ -46,12 +50,14 @@ class Connection:
 
 
 def connections_for_user(*, user) -> list[Connection]:
-    """People the person met and both asked to stay in touch with; nobody else."""
+    """People the person met and both asked to stay in touch with; nobody else. A meeting
+    whose session went back to draft is left out until it is published again."""
     meetings = (
         meetings_qs()
         .select_related("slot__session__event")
         .filter(Q(signup__trainee=user) | Q(offer__mentor=user))
         .filter(
+            session_public_q("slot__session__"),
             slot__published_at__isnull=False,
             status=SCHEDULED,
             trainee_stays_in_touch=True,
@@ -78,11 +84,14 @@ def connections_for_user(*, user) -> list[Connection]:
 
 
 def conversations_for_user(*, user) -> list[Meeting]:
-    """The person's conversations in published schedules (for stay-in-touch and feedback)."""
+    """The person's conversations in published schedules of sessions people may see (for
+    stay-in-touch and feedback)."""
     return list(
         Meeting.objects.select_related("slot__session__event", "signup__trainee", "offer__mentor")
         .filter(Q(signup__trainee=user) | Q(offer__mentor=user))
-        .filter(slot__published_at__isnull=False, status=SCHEDULED)
+        .filter(
+            session_public_q("slot__session__"), slot__published_at__isnull=False, status=SCHEDULED
+        )
         .order_by("slot__session__starts_at", "round")
     )
 

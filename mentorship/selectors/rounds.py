@@ -11,7 +11,7 @@ from django.http import Http404
 
 from accounts.models import CareerPath
 from events.hooks import AgendaSection, CalendarAdditions, CalendarItem
-from events.models import Registration, Session
+from events.models import Registration, Session, session_public_q
 
 from ..models import (
     Meeting,
@@ -149,11 +149,15 @@ def schedules_for_people(*, slot: SpeedMentoringSlot) -> dict[int, PersonSchedul
 
 
 def _published_meetings_for(user) -> list[Meeting]:
+    """The person's conversations in published schedules of sessions people may see (a slot
+    whose session went back to draft is left out until it is published again)."""
     return list(
         meetings_qs()
         .select_related("slot__session__event", "slot__session__room")
         .filter(Q(signup__trainee=user) | Q(offer__mentor=user))
-        .filter(slot__published_at__isnull=False, status=SCHEDULED)
+        .filter(
+            session_public_q("slot__session__"), slot__published_at__isnull=False, status=SCHEDULED
+        )
     )
 
 
@@ -179,10 +183,7 @@ def _active_offers_of(user) -> list[MentorOffer]:
     from the moment they sign up."""
     return list(
         MentorOffer.objects.filter(
-            mentor=user,
-            status=ACTIVE,
-            slot__session__is_published=True,
-            slot__session__event__is_published=True,
+            session_public_q("slot__session__"), mentor=user, status=ACTIVE
         ).select_related("slot__session__event", "slot__session__room")
     )
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import CareerPath
 from events.hooks import AgendaSection
-from events.models import Event, Registration, Session
+from events.models import Event, Registration, Session, session_public_q
 from events.selectors import session_annotate_state
 
 from ..models import (
@@ -50,9 +50,8 @@ def slot_sessions_for_index(*, event: Event | None) -> list[Session]:
     if event is None:
         return []
     sessions = list(
-        Session.objects.filter(
-            event=event, is_published=True, registration_mode=Session.Mode.MATCHED
-        )
+        Session.objects.public()
+        .filter(event=event, registration_mode=Session.Mode.MATCHED)
         .select_related("event", "room")
         .order_by("starts_at", "title")
     )
@@ -84,24 +83,24 @@ def session_mentors_section(*, session: Session, user) -> AgendaSection | None:
 
 
 def slot_get(*, session_id: int) -> SpeedMentoringSlot:
-    """The slot of a published session; 404 when staff have not set it up."""
-    return get_object_or_404(
-        _slot_qs(),
-        session_id=session_id,
-        session__is_published=True,
-        session__event__is_published=True,
-    )
+    """The slot of a published session; 404 when staff have not set it up, and for a draft
+    session or any session of a draft event."""
+    return get_object_or_404(_slot_qs(), session_public_q("session__"), session_id=session_id)
 
 
 def slot_get_for_staff(*, session_id: int) -> SpeedMentoringSlot:
+    """Any slot, drafts included: the staff review is a staff tool (it says when the session
+    is a draft, and publishing waits for the session)."""
     return get_object_or_404(_slot_qs(), session_id=session_id)
 
 
 def session_without_slot(*, session_id: int) -> Session | None:
-    """A published speed-mentoring session that has no slot settings yet (the page says so)."""
+    """A published speed-mentoring session that has no slot settings yet (the page says so);
+    None for a draft, so its page is a plain 404."""
     return (
-        Session.objects.select_related("event")
-        .filter(pk=session_id, is_published=True, kind=Session.Kind.SPEED_MENTORING)
+        Session.objects.public()
+        .select_related("event")
+        .filter(pk=session_id, kind=Session.Kind.SPEED_MENTORING)
         .first()
     )
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import CareerPath, Profile, User
 from events.models import Registration, Session
+from events.rules import session_is_public
 from events.services import registration_cancel, registration_create_matched
 from events.services.cache import agenda_cache_bump
 
@@ -34,7 +35,7 @@ SignupStatus = TraineeSignup.Status
 
 
 def signup_check_open(slot: SpeedMentoringSlot) -> None:
-    if not slot.session.is_published:
+    if not session_is_public(slot.session):
         raise ValidationError("This session is not open for sign-up.", code="unpublished")
     if slot.published_at is not None:
         raise ValidationError(
