@@ -7,17 +7,19 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.services import register_deletion_hook
-        from notifications.services import register_context_provider
+        from notifications.services import register_context_provider, register_send_check
 
         from . import hooks
         from .lunch_selectors import lunch_sessions_with_free_seat
         from .models import Session
         from .services import registrations_release_for_user
         from .services.lunch_notices import LUNCH_NOTICE_KINDS, lunch_notice_details
-        from .services.notices import reminder_personal_details
+        from .services.notices import reminder_personal_details, session_send_check
 
         # A deleted account's seats go to the waitlist rather than vanishing silently.
         register_deletion_hook(registrations_release_for_user)
+        # Nothing about a draft is mailed: rows about one wait until it is published.
+        register_send_check(session_send_check)
         # Reminders list the person's tables or rounds as they are when the mail goes out.
         register_context_provider("session_reminder", reminder_personal_details)
         # Lunch emails list the person's tables as they hold them when the mail goes out.

@@ -60,6 +60,27 @@ def register_context_provider(kind: str, provider) -> None:
     _context_providers.setdefault(kind, []).append(provider)
 
 
+@dataclass(frozen=True)
+class Hold:
+    """A send check's answer: the row is not sent now. It is looked at again at `until`
+    (staying pending, `reason` shown as its error), or, with no `until`, cancelled for good
+    with `reason` (what it is about will never be sendable)."""
+
+    reason: str
+    until: datetime | None = None
+
+
+# Callables `fn(*, kind: str, category: str, context: dict) -> Hold | None` that other apps
+# register (in AppConfig.ready) to stop a row at send time, e.g. mail about a session that
+# went back to draft. Asked just before sending, under the row's lock.
+_send_checks: list = []
+
+
+def register_send_check(check) -> None:
+    if check not in _send_checks:
+        _send_checks.append(check)
+
+
 REASON_REMINDERS_OFF = "the recipient turned reminders off"
 
 
@@ -525,11 +546,19 @@ def notifications_dispatch_due(
 
 
 def _deliver_claimed(notification: Notification, *, connection) -> str:
-    """Call inside the transaction that holds the row's lock."""
+    """Call inside the transaction that holds the row's lock. A row a send check holds counts
+    as "retry": it is due again later, like a temporary refusal, but uses no attempt."""
     now = timezone.now()
     reason = _cancel_reason(notification, now)
     if reason:
         return _finish(notification, Status.CANCELLED, reason)
+    hold = _hold(notification)
+    if hold is not None:
+        if hold.until is None:
+            return _finish(notification, Status.CANCELLED, hold.reason)
+        notification.due_at, notification.last_error = hold.until, hold.reason[:2000]
+        notification.save(update_fields=["due_at", "last_error"])
+        return "retry"
     notification.attempts += 1
     try:
         message = _render(notification)
@@ -560,6 +589,16 @@ def _cancel_reason(notification: Notification, now: datetime) -> str:
         if not preference.reminders_enabled:
             return REASON_REMINDERS_OFF
     return ""
+
+
+def _hold(notification: Notification) -> Hold | None:
+    for check in _send_checks:
+        hold = check(
+            kind=notification.kind, category=notification.category, context=notification.context
+        )
+        if hold is not None:
+            return hold
+    return None
 
 
 def _finish(notification: Notification, status: str, reason: str) -> str:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from notifications.models import Announcement, Notification
 from notifications.services import (
     ANNOUNCEMENT,
+    Hold,
     Planned,
     announcement_context,
     announcement_recipients,
@@ -33,6 +34,7 @@ from notifications.services import (
 
 from ..calendar import agenda_ics
 from ..models import Registration, Session
+from ..rules import session_is_public
 
 # Several quick staff edits within this window make one "changed" notice.
 CHANGE_NOTICE_DELAY = timedelta(minutes=5)
@@ -288,6 +290,39 @@ def session_announce_preview(
         category=Notification.Category.ANNOUNCEMENT,
     )
     return AnnouncementPreview(recipients=len(recipients), shown_for=shown_for, message=message)
+
+
+# --- nothing about a draft goes out ------------------------------------------------------------
+
+REASON_DRAFT_HELD = (
+    "held: the session is not published (a draft in admin); it goes out once it is published"
+)
+REASON_DRAFT_ENDED = "the session ended without being published"
+REASON_SESSION_GONE = "the session no longer exists"
+# How often a row held for a draft is looked at again: once the session is published, its
+# mail goes out within this time.
+DRAFT_RECHECK = timedelta(minutes=10)
+
+
+def session_send_check(*, kind: str, category: str, context: dict) -> Hold | None:
+    """Asked by the outbox before it sends a row (registered in `EventsConfig.ready`). Mail
+    about a session (its context carries `session_id`, see `session_context`) goes out only
+    while the session is public: while it or its event is a draft the row waits, pending,
+    and goes out once staff publish it again (a reminder still only until it expires); a
+    draft that ends unpublished, or a deleted session, cancels it. Staff announcements,
+    written in admin where drafts are visible, are the staff's own choice and go out."""
+    session_id = context.get("session_id")
+    if not session_id or category == Notification.Category.ANNOUNCEMENT:
+        return None
+    session = Session.objects.select_related("event").filter(pk=session_id).first()
+    if session is None:
+        return Hold(REASON_SESSION_GONE)
+    if session_is_public(session):
+        return None
+    now = timezone.now()
+    if now >= session.ends_at:
+        return Hold(REASON_DRAFT_ENDED)
+    return Hold(REASON_DRAFT_HELD, until=min(now + DRAFT_RECHECK, session.ends_at))
 
 
 def reminder_personal_details(context: dict) -> dict:

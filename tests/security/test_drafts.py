@@ -11,16 +11,19 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
 from accounts.models import Profile
 from events.models import Event, Registration, Session, TableSeat
-from events.services import registration_create, table_seat_take
+from events.services import lunch_join, registration_create, session_update, table_seat_take
+from events.services.notices import session_announce
 from mentorship.models import Meeting, MentorOffer, SpeedMentoringSlot, TraineeSignup
 from mentorship.services import schedule_draft, schedule_publish
 from notifications.models import Notification
+from notifications.services import notifications_dispatch_due
 from tests.factories import NY, EventFactory, RoomFactory, SessionFactory, UserFactory
 from tests.lunch.conftest import lunch_make
 from tests.mentorship.conftest import make_slot, offer_for, signup_for, speed_session
@@ -404,3 +407,119 @@ def test_a_seat_in_a_draft_is_no_clash_and_never_named(held, draft):
     assert SECRET not in " ".join(str(m) for m in response.context["messages"])
     registration = Registration.objects.get(user=held.talk, session=other)
     assert registration.status == Registration.Status.CONFIRMED
+
+
+# --- email: nothing about a draft goes out ------------------------------------------------------
+
+
+def subjects_about_secret(mailbox) -> list[str]:
+    return [s for s in mailbox.subjects() if SECRET in s]
+
+
+def test_a_pending_reminder_about_a_session_gone_to_draft_is_not_sent(mailbox, draft):
+    p = programme()
+    person = UserFactory()
+    with time_machine.travel(BEFORE, tick=False):
+        registration_create(session=p.talk, user=person)
+        notifications_dispatch_due()  # the confirmation, while it was published
+    unpublish(p, draft)
+
+    with time_machine.travel(START - HOUR + dt.timedelta(seconds=1), tick=False):
+        notifications_dispatch_due()
+
+    assert subjects_about_secret(mailbox) == [f"You're registered: {SECRET} talk"]
+    reminder = Notification.objects.get(key__startswith="reminder:", key__endswith=":60")
+    assert reminder.status == Notification.Status.PENDING and reminder.sent_at is None
+
+
+def test_a_reminder_held_for_a_draft_goes_out_once_it_is_republished(mailbox, draft):
+    p = programme()
+    with time_machine.travel(BEFORE, tick=False):
+        registration_create(session=p.talk, user=UserFactory())
+    unpublish(p, draft)
+    with time_machine.travel(START - HOUR + dt.timedelta(seconds=1), tick=False):
+        notifications_dispatch_due()
+    republish(p)
+
+    with time_machine.travel(START - dt.timedelta(minutes=20), tick=False):
+        notifications_dispatch_due()
+        notifications_dispatch_due()
+
+    reminders = [s for s in mailbox.subjects() if s.startswith("Reminder")]
+    assert reminders == [f"Reminder: {SECRET} talk — Fri 6 Dec, 10:00 EST"]
+
+
+def test_a_confirmation_about_a_draft_that_ends_unpublished_is_cancelled(mailbox, draft):
+    p = programme()
+    with time_machine.travel(BEFORE, tick=False):
+        registration_create(session=p.talk, user=UserFactory())
+        unpublish(p, draft)
+        notifications_dispatch_due()
+    with time_machine.travel(p.talk.ends_at + dt.timedelta(days=1), tick=False):
+        notifications_dispatch_due()
+
+    confirmation = Notification.objects.get(kind="registration_confirmed")
+    assert (confirmation.status, confirmation.sent_at) == (Notification.Status.CANCELLED, None)
+    assert not Notification.objects.filter(status=Notification.Status.PENDING).exists()
+    assert mailbox.count() == 0
+
+
+def test_a_confirmation_queued_before_the_session_went_to_draft_is_not_sent(mailbox, draft):
+    p = programme()
+    registration_create(session=p.talk, user=UserFactory())
+    unpublish(p, draft)
+
+    notifications_dispatch_due()
+
+    assert mailbox.count() == 0
+    confirmation = Notification.objects.get(kind="registration_confirmed")
+    assert confirmation.sent_at is None
+
+
+def test_lunch_and_blood_buddies_emails_wait_while_their_session_is_a_draft(mailbox, draft):
+    p = programme()
+    lunch_join(session=p.lunch, user=UserFactory())
+    offer_for(p.slot)
+    signup_for(p.slot)
+    schedule_draft(slot=p.slot)
+    schedule_publish(slot=p.slot)
+    unpublish(p, draft)
+
+    with time_machine.travel(dt.timedelta(minutes=10)):  # the lunch email's short delay
+        notifications_dispatch_due()
+
+    assert mailbox.count() == 0
+    assert Notification.objects.filter(sent_at__isnull=False).count() == 0
+
+
+def test_staff_moving_a_draft_session_emails_nobody_while_it_is_a_draft(mailbox, draft):
+    p = programme()
+    registration_create(session=p.talk, user=UserFactory())
+    notifications_dispatch_due()  # the confirmation, while it was published
+    unpublish(p, draft)
+
+    session_update(session=p.talk, changes={"starts_at": START + HOUR, "ends_at": START + 2 * HOUR})
+    with time_machine.travel(dt.timedelta(minutes=10)):  # past the change notice's delay
+        notifications_dispatch_due()
+
+    assert mailbox.subjects() == [f"You're registered: {SECRET} talk"]
+    notice = Notification.objects.get(kind="session_changed")
+    assert notice.status == Notification.Status.PENDING and notice.sent_at is None
+
+
+def test_a_staff_announcement_about_a_draft_still_goes_out(mailbox, draft):
+    """Written in admin, where drafts are visible: staff may tell people that a session they
+    took back to draft is cancelled."""
+    p = programme()
+    registration_create(session=p.talk, user=UserFactory())
+    unpublish(p, draft)
+
+    session_announce(
+        session=p.talk,
+        subject="This session is cancelled",
+        body="We are sorry: the session will not take place.",
+        statuses=["confirmed"],
+    )
+    notifications_dispatch_due()
+
+    assert mailbox.subjects() == ["This session is cancelled"]
