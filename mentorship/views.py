@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from events.rules import session_is_public
 from events.selectors import event_get_current, sessions_annotate_for_user
 
 from . import selectors, services
@@ -249,6 +250,7 @@ def review(request, session_id: int):
         "session": slot.session,
         "review": selectors.schedule_review(slot=slot),
         "can_undo": timezone.now() < slot.session.ends_at,  # absences, until the slot ends
+        "is_draft": not session_is_public(slot.session),
     }
     return render(request, "mentorship/review.html", context)
 
@@ -305,6 +307,11 @@ def review_publish(request, session_id: int):
             return redirect(_review_url(slot))
         if slot.matched_at is None:
             messages.error(request, "Run the matching first.")
+            return redirect(_review_url(slot))
+        try:
+            services.schedule_check_session_public(slot)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
             return redirect(_review_url(slot))
         review = selectors.schedule_review(slot=slot)
         # The people publishing emails: every mentor and trainee taking part.

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from events.models import Registration
+from events.rules import session_is_public
 from events.services.cache import agenda_cache_bump
 
 from ..matching import Problem, solve
@@ -154,6 +155,18 @@ def _touch_registrations(slot: SpeedMentoringSlot, trainee_ids) -> None:
     )
 
 
+def schedule_check_session_public(slot: SpeedMentoringSlot) -> None:
+    """Publishing the schedule emails everyone taking part about the session: refused while
+    the session, or its event, is a draft that nobody outside admin can open."""
+    if not session_is_public(slot.session):
+        raise ValidationError(
+            f"“{slot.session.title}” is not published (the session or its event is a draft in "
+            "admin): publish it first, then the schedule, so that everyone's email names a "
+            "session they can open.",
+            code="draft",
+        )
+
+
 @transaction.atomic
 def schedule_publish(*, slot: SpeedMentoringSlot) -> int:
     """Publishes the draft; returns how many people were emailed (0 when it was already
@@ -163,6 +176,7 @@ def schedule_publish(*, slot: SpeedMentoringSlot) -> int:
         raise ValidationError("Run the matching first.", code="not_matched")
     if slot.published_at is not None:
         return 0
+    schedule_check_session_public(slot)
     slot.published_at = timezone.now()
     slot.save(update_fields=["published_at", "updated_at"])
     agenda_cache_bump(slot.session.event_id)

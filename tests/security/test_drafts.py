@@ -523,3 +523,30 @@ def test_a_staff_announcement_about_a_draft_still_goes_out(mailbox, draft):
     notifications_dispatch_due()
 
     assert mailbox.subjects() == ["This session is cancelled"]
+
+
+def test_staff_cannot_publish_a_blood_buddies_schedule_of_a_draft(draft):
+    p = programme()
+    offer_for(p.slot)
+    signup_for(p.slot)
+    schedule_draft(slot=p.slot)
+    unpublish(p, draft)
+    staff = logged_in(UserFactory(is_staff=True, is_superuser=True))
+    before = Notification.objects.count()
+
+    response = staff.post(slot_url("review_publish", p.speed), follow=True)
+
+    p.slot.refresh_from_db()
+    assert p.slot.published_at is None
+    assert Notification.objects.count() == before
+    assert any("not published" in str(m) for m in response.context["messages"])
+
+
+def test_staff_review_page_of_a_draft_says_it_is_not_published(draft):
+    p = programme()
+    unpublish(p, draft)
+    staff = logged_in(UserFactory(is_staff=True, is_superuser=True))
+
+    page = text(staff.get(slot_url("review", p.speed)))
+
+    assert "nobody outside admin sees it" in page
