@@ -550,3 +550,17 @@ def test_staff_review_page_of_a_draft_says_it_is_not_published(draft):
     page = text(staff.get(slot_url("review", p.speed)))
 
     assert "nobody outside admin sees it" in page
+
+
+def test_staff_review_of_a_matched_draft_offers_no_publish_button(draft):
+    p = programme()
+    offer_for(p.slot)
+    signup_for(p.slot)
+    schedule_draft(slot=p.slot)
+    unpublish(p, draft)
+    staff = logged_in(UserFactory(is_staff=True, is_superuser=True))
+
+    page = text(staff.get(slot_url("review", p.speed)))
+
+    assert slot_url("review_publish", p.speed) not in page
+    assert "Run matching again" in page  # the staff tool itself still works
