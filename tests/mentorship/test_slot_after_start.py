@@ -23,9 +23,11 @@ def test_slot_state_after_the_session_started_is_closed_with_the_reason(slot):
 
 def test_mentor_cannot_sign_up_after_the_session_started(slot):
     mentor = make_mentor()
-    with time_machine.travel(slot.session.starts_at + dt.timedelta(minutes=1)):
-        with pytest.raises(ValidationError, match="already started"):
-            mentor_offer_save(slot=slot, mentor=mentor, capacity=1)
+    with (
+        time_machine.travel(slot.session.starts_at + dt.timedelta(minutes=1)),
+        pytest.raises(ValidationError, match="already started"),
+    ):
+        mentor_offer_save(slot=slot, mentor=mentor, capacity=1)
     assert not slot.offers.exists()
 
 
