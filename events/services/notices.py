@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import BooleanField, ExpressionWrapper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,8 +34,7 @@ from notifications.services import (
 )
 
 from ..calendar import agenda_ics
-from ..models import Registration, Session
-from ..rules import session_is_public
+from ..models import Registration, Session, session_public_q
 
 # Several quick staff edits within this window make one "changed" notice.
 CHANGE_NOTICE_DELAY = timedelta(minutes=5)
@@ -314,15 +314,22 @@ def session_send_check(*, kind: str, category: str, context: dict) -> Hold | Non
     session_id = context.get("session_id")
     if not session_id or category == Notification.Category.ANNOUNCEMENT:
         return None
-    session = Session.objects.select_related("event").filter(pk=session_id).first()
-    if session is None:
+    # One light query per row: the outbox may send thousands in a run.
+    found = (
+        Session.objects.filter(pk=session_id)
+        .annotate(is_public=ExpressionWrapper(session_public_q(), output_field=BooleanField()))
+        .values_list("is_public", "ends_at")
+        .first()
+    )
+    if found is None:
         return Hold(REASON_SESSION_GONE)
-    if session_is_public(session):
+    is_public, ends_at = found
+    if is_public:
         return None
     now = timezone.now()
-    if now >= session.ends_at:
+    if now >= ends_at:
         return Hold(REASON_DRAFT_ENDED)
-    return Hold(REASON_DRAFT_HELD, until=min(now + DRAFT_RECHECK, session.ends_at))
+    return Hold(REASON_DRAFT_HELD, until=min(now + DRAFT_RECHECK, ends_at))
 
 
 def reminder_personal_details(context: dict) -> dict:

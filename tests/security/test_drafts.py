@@ -14,6 +14,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from accounts.models import Profile
@@ -474,6 +475,27 @@ def test_a_confirmation_queued_before_the_session_went_to_draft_is_not_sent(mail
     assert mailbox.count() == 0
     confirmation = Notification.objects.get(kind="registration_confirmed")
     assert confirmation.sent_at is None
+
+
+def test_a_row_held_for_a_draft_stays_pending_uses_no_attempt_and_is_due_again_later(
+    mailbox, draft
+):
+    p = programme()
+    registration_create(session=p.talk, user=UserFactory())
+    unpublish(p, draft)
+    now = timezone.now()
+
+    with time_machine.travel(now, tick=False):
+        counts = notifications_dispatch_due()
+
+    row = Notification.objects.get(kind="registration_confirmed")
+    assert (row.status, row.attempts, row.due_at) == (
+        Notification.Status.PENDING,
+        0,
+        now + dt.timedelta(minutes=10),
+    )
+    assert row.last_error.startswith("held: the session is not published")
+    assert (counts["sent"], counts["retry"]) == (0, 1)
 
 
 def test_lunch_and_blood_buddies_emails_wait_while_their_session_is_a_draft(mailbox, draft):
