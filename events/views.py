@@ -96,9 +96,18 @@ def _attach_card_heads(event, version: int, sessions) -> None:
         session.card_head = heads[session.pk]
 
 
+def _agenda_form(request, event, version: int) -> AgendaFilterForm:
+    """The filters the page applies and shows: the known, valid ones only (kept on the
+    request, which needs them for the cache key and again to render)."""
+    form = getattr(request, "_agenda_form", None)
+    if form is None:
+        days = _versioned(event, version, "days", lambda: event_days(event=event))
+        form = request._agenda_form = AgendaFilterForm.normalised(request.GET, days=days)
+    return form
+
+
 def _agenda_body(request, event, version: int) -> str:
-    days = _versioned(event, version, "days", lambda: event_days(event=event))
-    form = AgendaFilterForm(request.GET or None, days=days)
+    form = _agenda_form(request, event, version)
     filters = form.filters()
     digest = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()[:16]
     sessions = _versioned(
@@ -161,15 +170,23 @@ def _is_cacheable(request) -> bool:
     return not request.user.is_authenticated and not len(messages.get_messages(request))
 
 
-def _page_key(request, event_id: int, version: int) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:20]
-    return f"agenda:{event_id}:{version}:page:{path}"
+def _page_key(request, event_id: int, version: int, query: str | None = None) -> str:
+    """The page's path and its normalised filters, never the raw query string: parameters
+    the agenda does not know, or values it does not accept, make no new cache entry.
+    Without `query` (before the event is read) the filters are taken as they came; a key
+    with an invalid value then simply finds nothing."""
+    if query is None:
+        query = AgendaFilterForm.raw_filter_query(request.GET)
+    digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()[:20]
+    return f"agenda:{event_id}:{version}:page:{digest}"
 
 
 def _agenda(request, event):
     version = agenda_cache_version(event.pk)
     cacheable = _is_cacheable(request)
-    key = _page_key(request, event.pk, version)
+    key = _page_key(
+        request, event.pk, version, _agenda_form(request, event, version).filter_query()
+    )
     page = _anonymous_page(key) if cacheable else None
     if page is None:
         body = _agenda_body(request, event, version)
