@@ -1,6 +1,8 @@
 from django import forms
 
-from .models import NotificationPreference
+from config.text import MultiLineFormField, OneLineFormField
+
+from .models import Announcement, NotificationPreference
 
 
 class NotificationSettingsForm(forms.ModelForm):
@@ -16,8 +18,11 @@ class NotificationSettingsForm(forms.ModelForm):
 class AnnouncementForm(forms.Form):
     """Staff compose a message to a session's registrants (used by the session admin)."""
 
-    subject = forms.CharField(max_length=200)
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 10, "cols": 80}))
+    subject = OneLineFormField(max_length=Announcement._meta.get_field("subject").max_length)
+    body = MultiLineFormField(
+        max_length=Announcement._meta.get_field("body").max_length,
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
+    )
     include_confirmed = forms.BooleanField(label="people with a seat", required=False, initial=True)
     include_waitlisted = forms.BooleanField(label="people on the waitlist", required=False)
 
