@@ -58,7 +58,7 @@ class Event(models.Model):
 
     slug = models.SlugField(unique=True)
     name = OneLineField(max_length=200)
-    timezone = models.CharField(
+    timezone = OneLineField(
         max_length=64, default="America/New_York", validators=[validate_timezone]
     )
     city = OneLineField(max_length=120, blank=True)

@@ -207,7 +207,10 @@ def session_detail(request, slug: str, pk: int):
 
 def _back(request, session):
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # A path on this site only: redirect() would read anything else as a URL pattern name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         return redirect(target)
     return redirect(session.get_absolute_url())
 
