@@ -14,9 +14,10 @@ uv:
 sync-dev: uv
 	@$(UV) sync --frozen --quiet
 
-## make run — everything on the embedded defaults (SQLite, server-less Celery broker), Ctrl-C stops all
+## make run — a one-machine deployment on the embedded defaults (SQLite, server-less Celery broker,
+## DEBUG off); DEBUG=1 make run for development. Ctrl-C stops all.
 run: sync-dev
-	@PORT=$(PORT) UV="$(UV)" DEBUG=$${DEBUG:-1} bash scripts/run.sh
+	@PORT=$(PORT) UV="$(UV)" DEBUG="$(DEBUG)" bash scripts/run.sh
 
 ## make test — the whole pytest suite (SQLite by default; PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
 test: sync-dev browser

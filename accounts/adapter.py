@@ -1,11 +1,32 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit, urlunsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
-from django.contrib.sites.shortcuts import get_current_site
+from django.conf import settings
 
 from notifications.services import notification_enqueue_email
 
 from .models import User
 from .services import profile_ensure
+
+
+def site_root(request) -> str:
+    """Where account mail sends people: SITE_URL when it is set (the public address, like all
+    mail), else the address the request came to (the site as it is served)."""
+    if settings.SITE_URL_IS_SET or request is None:
+        return settings.SITE_URL
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def site_link(url, request, root: str):
+    """A link allauth built from the request's host, moved to `root`."""
+    if not isinstance(url, str) or request is None:
+        return url
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or parts.netloc != request.get_host():
+        return url
+    return root + urlunsplit(("", "", parts.path, parts.query, parts.fragment))
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -19,14 +40,26 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's mail (verification, password reset, "account already exists") goes
-        through the outbox like every other email: rendered here by allauth's templates,
-        recorded as a row, sent at once (the person is waiting for the link) and retried by
-        the dispatcher if the mail server is down."""
+        through the outbox like every other email: rendered here with the site's own
+        templates (templates/account/email/, in the layout of every other email), recorded
+        as a row, sent at once (the person is waiting for the link) and retried by the
+        dispatcher if the mail server is down.
+
+        The site is named by its name, never by the host the request came in on, and links
+        use SITE_URL when it is set."""
         request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
-        ctx.update(context)
-        message = self.render_mail(template_prefix, email, ctx)
-        owner = ctx.get("user")
+        owner = context.get("user")
         if not isinstance(owner, User) or owner.pk is None:
             owner = User.objects.filter(email__iexact=email).first()
+        root = site_root(request)
+        ctx = {
+            "request": request,
+            "email": email,
+            "current_site": SimpleNamespace(name=settings.SITE_NAME, domain=urlsplit(root).netloc),
+            "site_name": settings.SITE_NAME,
+            "site_url": root,
+            "name": owner.name if owner is not None else "",
+        }
+        ctx.update({key: site_link(value, request, root) for key, value in context.items()})
+        message = self.render_mail(template_prefix, email, ctx)
         notification_enqueue_email(message=message, user=owner, deliver_now=True)

@@ -2,13 +2,16 @@
 
 Every variable is listed with a comment in `.env.example`. Development defaults are safe:
 with no `DATABASE_URL` a SQLite file is used, with no `REDIS_URL` a Celery broker that needs
-no server. With `DEBUG` off there is no default for `SECRET_KEY`.
+no server. With `DEBUG` off there is no default for `SECRET_KEY` (`make run` points
+`SECRET_KEY_FILE` at a key it keeps under `var/`).
 """
 
 import sys
 from pathlib import Path
 
 import environ
+
+from config.secret_key import SecretKeyFileError, secret_key_from_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -19,6 +22,15 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
+# `make run` (a one-machine deployment) keeps a key it made itself in this file; production
+# sets SECRET_KEY instead. Relative paths are relative to the project.
+SECRET_KEY_FILE = env.str("SECRET_KEY_FILE", default="")
+if not SECRET_KEY and SECRET_KEY_FILE:
+    try:
+        SECRET_KEY = secret_key_from_file(BASE_DIR / SECRET_KEY_FILE)
+    except (OSError, SecretKeyFileError) as exc:
+        sys.stderr.write(f"SECRET_KEY_FILE: {exc}\n")
+        raise SystemExit(1) from None
 if not SECRET_KEY:
     if not DEBUG:
         # One clear line instead of Django's ImproperlyConfigured traceback.
@@ -29,7 +41,15 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-not-secret-" + "x" * 40
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The address people reach the site at, for every link that leaves a page: emails, calendar
+# URLs and UIDs, unsubscribe links. Celery renders mail outside any request, so it comes
+# from the environment; without SITE_URL it is the local address `make run` serves on, and
+# mail written during a request (account mail) follows the address the request came to.
+PORT = env.int("PORT", default=8000)
+SITE_URL_IS_SET = bool(env.str("SITE_URL", default=""))
+SITE_URL = (env.str("SITE_URL", default="") or f"http://127.0.0.1:{PORT}").rstrip("/")
+# The site's own name in account mail (allauth would take the request's host name).
+SITE_NAME = "Trainee Career Events"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -169,6 +189,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Files browsers ask for at the site's root (/favicon.ico, from admin pages too).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Email. Without EMAIL_HOST, development prints mail to the console.

@@ -1,21 +1,20 @@
+from functools import partial
 from zoneinfo import ZoneInfo
 
-from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib import admin
 from django.db.models import IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from config.admin_time import AdminZone, moment_column
 from config.csv_safe import csv_download
 from notifications.admin import register_time_zones
-from notifications.forms import AnnouncementForm
 
+from . import admin_announce
 from .admin_forms import EventAdminForm, SessionAdminForm
 from .admin_time import (
     EventZoneAdmin,
@@ -30,7 +29,6 @@ from .models import Event, Registration, Room, Session
 from .roster import roster_write_csv
 from .services import session_update
 from .services.cache import agenda_cache_bump
-from .services.notices import session_announce
 from .services.registrations import UPDATABLE
 
 
@@ -173,32 +171,8 @@ class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
 
     @admin.action(description="Send an announcement to registrants…", permissions=["change"])
     def announce(self, request, queryset):
-        """Compose a message to the selected sessions' registrants; it goes through the outbox."""
-        applying = "apply" in request.POST
-        form = AnnouncementForm(request.POST if applying else None)
-        if applying and form.is_valid():
-            sent = 0
-            for session in queryset.select_related("event", "room"):
-                announcement = session_announce(
-                    session=session,
-                    subject=form.cleaned_data["subject"],
-                    body=form.cleaned_data["body"],
-                    statuses=form.statuses(),
-                    created_by=request.user,
-                )
-                sent += announcement.recipient_count
-            self.message_user(request, f"Announcement queued for {sent} people.", messages.SUCCESS)
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Send an announcement to registrants",
-            "action": "announce",
-            "opts": self.model._meta,
-            "form": form,
-            "sessions": queryset.select_related("event"),
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/events/session/announce.html", context)
+        """Compose, preview (with a test to oneself), then send: see events/admin_announce.py."""
+        return admin_announce.announce(self, request, queryset)
 
     def get_urls(self):
         urls = [
@@ -206,7 +180,12 @@ class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
                 "<int:pk>/roster.csv",
                 self.admin_site.admin_view(self.roster_csv),
                 name="events_session_roster",
-            )
+            ),
+            path(
+                "announce/<str:token>/email.html",
+                self.admin_site.admin_view(partial(admin_announce.announce_email_html, self)),
+                name="events_session_announce_email",
+            ),
         ]
         return urls + super().get_urls()
 

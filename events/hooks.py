@@ -7,9 +7,18 @@ dependencies point one way. An app registers its hooks in its `AppConfig.ready()
   to show.
 - `calendar_hooks`: `fn(*, user, registrations) -> CalendarAdditions`: text appended to the
   description of some of the person's registrations, and calendar items that are not
-  registrations (a mentor staffing a speed-mentoring slot).
+  registrations (a mentor staffing a speed-mentoring slot, a lunch host's table).
+- `session_note_hooks`: `fn(*, sessions, user) -> dict[int, SessionNote]`: what the app says
+  about its own sessions on the agenda cards and the session page (a Blood Buddies slot's
+  state, the person's standing in it, where to act). Each session already carries
+  `my_registration` (the person's active registration or None). Called per request, never
+  cached with the shared agenda, so the personal part is always the person's own; an app
+  whose state shows on the anonymous agenda bumps the event's cache version when it changes.
+- `session_page_hooks`: `fn(*, session, user) -> AgendaSection | None`: a block on the
+  session page (the mentors who signed up for a Blood Buddies slot).
 
-Each hook costs a fixed number of queries, whatever the size of the agenda.
+Each hook costs a fixed number of queries, whatever the size of the agenda, and none for
+sessions or people it does not concern.
 """
 
 from collections.abc import Callable
@@ -23,6 +32,7 @@ from .models import Session
 class AgendaSection:
     template: str
     context: dict
+    starts_at: datetime | None = None  # sections appear in time order, undated ones last
 
 
 @dataclass
@@ -36,6 +46,15 @@ class CalendarItem:
 
 
 @dataclass
+class SessionNote:
+    state: str = ""  # for everyone: "Sign-up is open until …"
+    mine: str = ""  # the person's own standing: "Your rounds are published"
+    mine_is_ok: bool = True  # a confirmation (✓) rather than a warning
+    link_url: str = ""
+    link_text: str = ""
+
+
+@dataclass
 class CalendarAdditions:
     notes: dict[int, list[str]] = field(default_factory=dict)  # registration id -> paragraphs
     items: list[CalendarItem] = field(default_factory=list)
@@ -43,6 +62,8 @@ class CalendarAdditions:
 
 agenda_section_hooks: list[Callable[..., AgendaSection | None]] = []
 calendar_hooks: list[Callable[..., CalendarAdditions]] = []
+session_note_hooks: list[Callable[..., dict[int, SessionNote]]] = []
+session_page_hooks: list[Callable[..., AgendaSection | None]] = []
 
 
 def agenda_sections(*, user, profile, registrations: list) -> list[AgendaSection]:
@@ -50,7 +71,10 @@ def agenda_sections(*, user, profile, registrations: list) -> list[AgendaSection
         hook(user=user, profile=profile, registrations=registrations)
         for hook in agenda_section_hooks
     )
-    return [section for section in sections if section is not None]
+    return sorted(
+        (section for section in sections if section is not None),
+        key=lambda section: (section.starts_at is None, section.starts_at or 0),
+    )
 
 
 def calendar_additions(*, user, registrations: list) -> CalendarAdditions:
@@ -61,3 +85,24 @@ def calendar_additions(*, user, registrations: list) -> CalendarAdditions:
             merged.notes.setdefault(pk, []).extend(paragraphs)
         merged.items.extend(extra.items)
     return merged
+
+
+# --- free places ------------------------------------------------------------------------------
+# `free_place_hooks[mode]`: `fn(*, sessions) -> set[int]`, for a registration mode whose room is
+# decided outside the session's own seat count (the lunch: table seats per rotation; Blood
+# Buddies: whether trainees can still sign up). It gets sessions of that mode that pass the
+# events rules (not started, registration not closed, the session's capacity not reached) and
+# answers the ids of those where one more person can still get a place, in one query.
+free_place_hooks: dict[str, Callable[..., set[int]]] = {}
+
+
+def session_notes(*, sessions: list, user) -> dict[int, SessionNote]:
+    notes: dict[int, SessionNote] = {}
+    for hook in session_note_hooks:
+        notes.update(hook(sessions=sessions, user=user))
+    return notes
+
+
+def session_page_sections(*, session: Session, user) -> list[AgendaSection]:
+    sections = (hook(session=session, user=user) for hook in session_page_hooks)
+    return [section for section in sections if section is not None]

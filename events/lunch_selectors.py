@@ -259,6 +259,33 @@ def lunch_alternatives(
     return found
 
 
+def lunch_sessions_with_free_seat(*, sessions: list[Session]) -> set[int]:
+    """Ids of those lunches where some table has a seat free in some rotation (the agenda's
+    "free seats" filter, through `hooks.free_place_hooks`); three queries for any number of
+    lunches, tables and rotations."""
+    ids = [session.pk for session in sessions]
+    rotations: dict[int, list[int]] = {}
+    for session_id, rotation_id in LunchRotation.objects.filter(session_id__in=ids).values_list(
+        "session_id", "pk"
+    ):
+        rotations.setdefault(session_id, []).append(rotation_id)
+    taken = {
+        (row["table_id"], row["rotation_id"]): row["n"]
+        for row in TableSeat.objects.filter(
+            rotation__session_id__in=ids, status=SeatStatus.CONFIRMED
+        )
+        .order_by()
+        .values("table_id", "rotation_id")
+        .annotate(n=Count("id"))
+    }
+    free: set[int] = set()
+    tables = LunchTable.objects.filter(session_id__in=ids).values_list("session_id", "pk", "seats")
+    for session_id, table_id, seats in tables:
+        if any(taken.get((table_id, r), 0) < seats for r in rotations.get(session_id, [])):
+            free.add(session_id)
+    return free
+
+
 # --- hosts and staff ----------------------------------------------------------------------------
 
 
@@ -530,3 +557,44 @@ def lunch_holdings(*, registration_id: int) -> LunchHoldings | None:
         is_seated=SeatStatus.CONFIRMED in statuses,
         is_waiting=SeatStatus.WAITLISTED in statuses,
     )
+
+
+# --- a host's duty on their agenda and calendar ---------------------------------------------------
+
+
+@dataclass
+class HostDuty:
+    """The tables a person hosts at one lunch, with the lunch's rotations."""
+
+    session: Session
+    tables: list[LunchTable]
+    rotations: list[LunchRotation]
+
+
+def lunch_host_duties_for_user(*, user) -> list[HostDuty]:
+    """The lunches of published events where the person hosts a table (`TableHost.user`), in
+    time order; two queries, whatever the number of lunches or tables."""
+    tables = list(
+        LunchTable.objects.filter(
+            hosts__user=user,
+            session__is_published=True,
+            session__event__is_published=True,
+        )
+        .select_related("career_path", "session__event", "session__room")
+        .prefetch_related(
+            Prefetch("session__lunch_rotations", queryset=LunchRotation.objects.order_by("number"))
+        )
+        .distinct()
+        .order_by("session__starts_at", "number")
+    )
+    duties: dict[int, HostDuty] = {}
+    for table in tables:
+        session = table.session
+        if session.pk not in duties:
+            rotations = list(session.lunch_rotations.all())
+            for rotation in rotations:
+                rotation.session = session  # local times without a query per rotation
+            duties[session.pk] = HostDuty(session=session, tables=[], rotations=rotations)
+        table.session = duties[session.pk].session
+        duties[session.pk].tables.append(table)
+    return list(duties.values())

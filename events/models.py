@@ -329,7 +329,7 @@ class TableHost(models.Model):
     table = models.ForeignKey(LunchTable, on_delete=models.CASCADE, related_name="hosts")
     name = OneLineField(max_length=150)
     role = OneLineField(max_length=150, blank=True)
-    organisation = OneLineField(max_length=200, blank=True)
+    organisation = OneLineField("organization", max_length=200, blank=True)
     bio = MultiLineField("short bio", max_length=600, blank=True)
     user = models.ForeignKey(
         "accounts.User",

@@ -1,4 +1,5 @@
-"""Who may register when: pure checks that raise ValidationError with a message for the person."""
+"""Who may register when, and what takes a seat: pure checks that raise ValidationError with a
+message for the person. Every service and page asks these, so the rules live only here."""
 
 from datetime import datetime
 
@@ -8,12 +9,48 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Session
+from .models import Registration, Session
+
+# Sessions of these modes hold no seat: people take part some other way (a request reviewed by
+# staff), so they are never registered for here, never clash and never have free seats.
+SEATLESS_MODES = frozenset({Session.Mode.REQUEST})
+
+
+def session_takes_seats(session: Session) -> bool:
+    return session.registration_mode not in SEATLESS_MODES
+
+
+def registration_stake(registration) -> str:
+    """What the person holds and would give up by cancelling: a "seat", a "waitlist" place,
+    or an agenda "item" (a drop-in, a session without a seat limit, the lunch, a Blood
+    Buddies slot)."""
+    if registration.status == Registration.Status.WAITLISTED:
+        return "waitlist"
+    session = registration.session
+    if session.registration_mode == Session.Mode.OPEN and session.capacity is not None:
+        return "seat"
+    return "item"
 
 
 def session_overlaps(a: Session, b: Session) -> bool:
     """Back-to-back sessions (09–10, 10–11) do not overlap."""
     return a.starts_at < b.ends_at and b.starts_at < a.ends_at
+
+
+def sessions_clash(a: Session, b: Session) -> bool:
+    """Whether a seat in one and a seat in the other cannot both be held: they overlap and
+    both take seats (an information-only item blocks nothing)."""
+    return session_takes_seats(a) and session_takes_seats(b) and session_overlaps(a, b)
+
+
+def has_free_seat(session: Session, confirmed: int) -> bool:
+    """A seat left for one more person, `confirmed` being the seats taken. A drop-in has no
+    seats (the agenda offers "Add to my agenda"), even if a capacity is set."""
+    if not session_takes_seats(session):
+        return False
+    if session.registration_mode == Session.Mode.DROP_IN or session.capacity is None:
+        return True
+    return confirmed < session.capacity
 
 
 def registration_window(session: Session) -> tuple[datetime | None, datetime | None]:
@@ -30,15 +67,45 @@ def _local(moment: datetime, session: Session) -> str:
     )
 
 
+def event_has_ended(event, now: datetime | None = None) -> bool:
+    """The event's last day is over in the event's own time zone."""
+    now = now or timezone.now()
+    return now.astimezone(event.tz).date() > event.ends_on
+
+
+def session_started_reason(session: Session, now: datetime | None = None) -> str:
+    """'' before the session starts; afterwards why its list of people is frozen. From its
+    start nobody takes, switches into or gives up a seat or a waitlist place, and nobody is
+    promoted: the registrations are the session's history."""
+    now = now or timezone.now()
+    if now < session.starts_at:
+        return ""
+    if event_has_ended(session.event, now):
+        return "This event has ended."
+    if now >= session.ends_at:
+        return "This session has ended."
+    return "This session has already started."
+
+
 def registration_closed_reason(session: Session, now: datetime | None = None) -> str:
     """Why registration is closed right now, or '' when it is open."""
     now = now or timezone.now()
+    started = session_started_reason(session, now)
+    if started:
+        return started
     opens, closes = registration_window(session)
     if opens and now < opens:
         return f"Registration opens on {_local(opens, session)}."
     if closes and now >= closes:
         return f"Registration closed on {_local(closes, session)}."
     return ""
+
+
+def registration_has_closed(session: Session, now: datetime | None = None) -> bool:
+    """Closed for good (started, or past the window's end), as opposed to not open yet."""
+    now = now or timezone.now()
+    _, closes = registration_window(session)
+    return bool(session_started_reason(session, now)) or bool(closes and now >= closes)
 
 
 def has_verified_email(user: User) -> bool:
@@ -59,6 +126,9 @@ def audience_refusal(session: Session, user: User) -> str:
 def registration_check_allowed(*, session: Session, user: User) -> None:
     if not session.is_published:
         raise ValidationError("This session is not open for registration.", code="unpublished")
+    started = session_started_reason(session)
+    if started:
+        raise ValidationError(started, code="started")
     if not has_verified_email(user):
         raise ValidationError(
             "Please verify your email address before registering.", code="unverified"
@@ -69,3 +139,11 @@ def registration_check_allowed(*, session: Session, user: User) -> None:
     refusal = audience_refusal(session, user)
     if refusal:
         raise ValidationError(refusal, code="audience")
+
+
+def cancellation_check_allowed(*, session: Session) -> None:
+    """A seat or waitlist place can be given up until the session starts, even after the
+    registration window closed; from the start it stays on record as the session's history."""
+    started = session_started_reason(session)
+    if started:
+        raise ValidationError(started, code="started")

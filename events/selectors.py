@@ -1,6 +1,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import Window
 from django.db.models.functions import Coalesce, RowNumber
@@ -9,16 +10,41 @@ from django.utils import timezone
 
 from accounts.models import CareerPath
 
+from .hooks import free_place_hooks, session_notes
 from .models import Event, Registration, Session
-from .rules import audience_refusal, registration_closed_reason, session_overlaps
+from .rules import (
+    audience_refusal,
+    cancellation_check_allowed,
+    has_free_seat,
+    registration_closed_reason,
+    registration_has_closed,
+    registration_stake,
+    session_started_reason,
+    sessions_clash,
+)
 
 Status = Registration.Status
+
+
+def _published_events() -> QuerySet[Event]:
+    """Published events, each with `published_count` (how many there are), so a page can
+    link the list of events without a query of its own."""
+    count = (
+        Event.objects.filter(is_published=True)
+        .order_by()
+        .values("is_published")  # one group: every row is published
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Event.objects.filter(is_published=True).annotate(
+        published_count=Subquery(count, output_field=IntegerField())
+    )
 
 
 def event_get_current() -> Event | None:
     """The event people most likely want: the next or running one, else the latest past one."""
     today = timezone.localdate()
-    published = Event.objects.filter(is_published=True)
+    published = _published_events()
     return (
         published.filter(ends_on__gte=today).order_by("starts_on").first()
         or published.order_by("-ends_on").first()
@@ -26,7 +52,26 @@ def event_get_current() -> Event | None:
 
 
 def event_get(*, slug: str) -> Event:
-    return get_object_or_404(Event, slug=slug, is_published=True)
+    return get_object_or_404(_published_events(), slug=slug)
+
+
+@dataclass
+class EventList:
+    upcoming: list[Event]  # running or still to come, soonest first
+    past: list[Event]  # most recent first
+
+
+def event_list_published(*, now: datetime | None = None) -> EventList:
+    """Every published event, those running or to come first; "past" is judged by the
+    calendar day in each event's own time zone. One query."""
+    events = list(Event.objects.filter(is_published=True).order_by("starts_on", "name"))
+    upcoming, past = [], []
+    for event in events:
+        today = (now or timezone.now()).astimezone(event.tz).date()
+        event.is_running = event.starts_on <= today <= event.ends_on
+        (past if event.ends_on < today else upcoming).append(event)
+    past.sort(key=lambda e: (e.ends_on, e.starts_on), reverse=True)
+    return EventList(upcoming=upcoming, past=past)
 
 
 def _count_of(status: str) -> Coalesce:
@@ -77,6 +122,59 @@ def waitlist_position(*, registration: Registration) -> int:
     return ahead.count() + 1
 
 
+def registration_get_for_user(*, session: Session, user) -> Registration | None:
+    """The person's active (confirmed or waitlisted) registration for the session, if any."""
+    return (
+        Registration.objects.filter(session=session, user=user)
+        .exclude(status=Status.CANCELLED)
+        .first()
+    )
+
+
+def waitlist_count(*, session: Session) -> int:
+    return Registration.objects.filter(session=session, status=Status.WAITLISTED).count()
+
+
+@dataclass
+class CancelPreview:
+    """What giving up a registration means, for the confirmation page."""
+
+    registration: Registration
+    stake: str  # "seat", "waitlist" or "item" (rules.registration_stake)
+    position: int | None  # the place in line given up
+    waiting: int  # people on the session's waitlist, one of whom gets a freed seat
+
+
+def cancel_preview(*, session: Session, user) -> CancelPreview:
+    """Raises ValidationError when there is nothing the person could give up."""
+    registration = registration_get_for_user(session=session, user=user)
+    if registration is None:
+        raise ValidationError(
+            "You have no seat or waitlist place in this session.", code="not_registered"
+        )
+    cancellation_check_allowed(session=session)
+    stake = registration_stake(registration)
+    return CancelPreview(
+        registration=registration,
+        stake=stake,
+        position=waitlist_position(registration=registration) if stake == "waitlist" else None,
+        waiting=waitlist_count(session=session),
+    )
+
+
+def switch_preview(*, session: Session, replace: Session, user) -> int:
+    """How many wait for the seat the person would give up in `replace`; ValidationError when
+    the switch cannot happen (the POST checks everything again under the locks)."""
+    held = registration_get_for_user(session=replace, user=user)
+    if held is None or held.status != Status.CONFIRMED:
+        raise ValidationError(f"You have no seat in “{replace.title}” to give up.", code="no_seat")
+    cancellation_check_allowed(session=replace)
+    closed = registration_closed_reason(session)
+    if closed:
+        raise ValidationError(closed, code="window")
+    return waitlist_count(session=replace)
+
+
 def registrations_for_user(*, user, event: Event | None = None) -> list[Registration]:
     """The person's active registrations (confirmed and waitlisted) with waitlist positions,
     in time order; one query."""
@@ -94,9 +192,7 @@ def registrations_for_user(*, user, event: Event | None = None) -> list[Registra
 
 def _clash_with(session: Session, confirmed: list[Registration]) -> Session | None:
     for registration in confirmed:
-        if registration.session_id != session.pk and session_overlaps(
-            session, registration.session
-        ):
+        if registration.session_id != session.pk and sessions_clash(session, registration.session):
             return registration.session
     return None
 
@@ -126,6 +222,10 @@ def sessions_annotate_for_user(*, sessions: list[Session], user) -> None:
         session.audience_note = (
             audience_refusal(session, user) if user.is_authenticated and not registration else ""
         )
+    # What apps built on events say about their sessions (a Blood Buddies slot's state).
+    notes = session_notes(sessions=sessions, user=user)
+    for session in sessions:
+        session.note = notes.get(session.pk)
 
 
 def session_list_for_agenda(
@@ -152,8 +252,6 @@ def session_list_for_agenda(
     if audience:
         # The audience list is small JSON; filtering here works on SQLite and PostgreSQL alike.
         sessions = [s for s in sessions if not s.audience or audience in s.audience]
-    if has_seats:
-        sessions = [s for s in sessions if session_has_free_seat(s)]
     names: dict[int, list[str]] = {}
     links = (
         Session.career_paths.through.objects.filter(
@@ -167,25 +265,43 @@ def session_list_for_agenda(
     for session in sessions:
         session.career_path_names = names.get(session.pk, [])
         session_annotate_state(session)
+    if has_seats:
+        sessions = sessions_with_room(sessions=sessions)
     return sessions
 
 
-def session_has_free_seat(session: Session) -> bool:
-    if session.registration_mode == Session.Mode.DROP_IN:
-        return True
-    if session.registration_mode != Session.Mode.OPEN:
-        return False
-    return session.capacity is None or session.confirmed_count < session.capacity
+def sessions_with_room(*, sessions: list[Session]) -> list[Session]:
+    """The sessions (annotated by `_session_base_qs` and `session_annotate_state`) where one
+    more person can still get a place, each by its own mode's rule: open and matched, seats
+    left; drop-in, always; the lunch, a free table seat in some rotation (through
+    `hooks.free_place_hooks`); request, never (no seats). A session that has started or whose
+    registration has closed has no place to give. A fixed number of queries: one per mode
+    that has a hook."""
+    by_mode: dict[str, list[Session]] = {}
+    for session in sessions:
+        if registration_has_closed(session) or not has_free_seat(session, session.confirmed_count):
+            continue
+        by_mode.setdefault(session.registration_mode, []).append(session)
+    keep: set[int] = set()
+    for mode, group in by_mode.items():
+        hook = free_place_hooks.get(mode)
+        keep |= hook(sessions=group) if hook else {s.pk for s in group}
+    return [session for session in sessions if session.pk in keep]
 
 
 def session_annotate_state(session: Session) -> None:
-    """Seats left and the label people see ("Filling", "Full — join the waitlist")."""
+    """Seats left, the label people see ("Filling", "Full — join the waitlist"), and whether
+    registration is closed (`closed_reason`) or the session has started (`started_reason`)."""
+    session.started_reason = session_started_reason(session)
     session.closed_reason = registration_closed_reason(session)
     if session.registration_mode != Session.Mode.OPEN or session.capacity is None:
         session.seats_left = None
         session.seat_label = ""
         return
     session.seats_left = max(session.capacity - session.confirmed_count, 0)
+    if session.started_reason:  # nothing to offer any more: the notice says why
+        session.seat_label = ""
+        return
     if session.seats_left == 0:
         session.seat_label = "Full — join the waitlist"
     elif session.seats_left <= max(3, session.capacity // 5):

@@ -21,6 +21,7 @@ LUNCH_ROUTES = [
 ]
 
 urlpatterns = [
+    path("events/", views.event_list, name="event_list"),
     path("events/<slug:slug>/", views.agenda, name="agenda"),
     path("events/<slug:slug>/sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path(
@@ -30,6 +31,17 @@ urlpatterns = [
     ),
     path(
         "events/<slug:slug>/sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"
+    ),
+    # The confirmation steps (GET) before the POSTs above give a seat away.
+    path(
+        "events/<slug:slug>/sessions/<int:pk>/cancel/confirm/",
+        views.session_cancel_confirm,
+        name="session_cancel_confirm",
+    ),
+    path(
+        "events/<slug:slug>/sessions/<int:pk>/switch/",
+        views.session_switch_confirm,
+        name="session_switch_confirm",
     ),
     *[
         path(f"events/<slug:slug>/sessions/<int:pk>/tables/{route}", view, name=name)

@@ -21,21 +21,25 @@ from accounts.services import calendar_token_rotate, profile_ensure
 
 from .calendar import agenda_ics
 from .forms import AgendaFilterForm, RegisterForm
-from .hooks import agenda_sections
+from .hooks import agenda_sections, session_page_sections
 from .lunch_selectors import lunch_picks_for_registrations
 from .models import Registration
-from .rules import session_overlaps
+from .rules import event_has_ended, registration_stake, session_started_reason, sessions_clash
 from .selectors import (
     agenda_group,
+    cancel_preview,
     event_days,
     event_get,
     event_get_current,
+    event_list_published,
     registrations_for_user,
     session_annotate_state,
     session_get,
     session_get_for_action,
     session_list_for_agenda,
     sessions_annotate_for_user,
+    sessions_with_room,
+    switch_preview,
     user_get_by_calendar_token,
     waitlist_position,
 )
@@ -50,6 +54,11 @@ def home(request):
     if event is None:
         return render(request, "events/home_empty.html")
     return _agenda(request, event)
+
+
+def event_list(request):
+    """Every published event: running and upcoming ones first, then past ones."""
+    return render(request, "events/event_list.html", {"events": event_list_published()})
 
 
 # slug -> event id, learnt by this process: a cached anonymous agenda is then served without
@@ -109,6 +118,10 @@ def _agenda_form(request, event, version: int) -> AgendaFilterForm:
 def _agenda_body(request, event, version: int) -> str:
     form = _agenda_form(request, event, version)
     filters = form.filters()
+    is_filtered = bool(filters)
+    # Free places change with the clock (a session starts) and with table seats at the lunch,
+    # which do not bump the version: that filter is applied afresh on each request.
+    has_seats = filters.pop("has_seats", False)
     digest = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()[:16]
     sessions = _versioned(
         event,
@@ -118,12 +131,14 @@ def _agenda_body(request, event, version: int) -> str:
     )
     for session in sessions:
         session_annotate_state(session)  # window labels depend on the clock, not the version
+    if has_seats:
+        sessions = sessions_with_room(sessions=sessions)
     sessions_annotate_for_user(sessions=sessions, user=request.user)
     _attach_card_heads(event, version, sessions)
     context = {
         "event": event,
         "form": form,
-        "is_filtered": bool(filters),
+        "is_filtered": is_filtered,
         "days": agenda_group(sessions=sessions, event=event),
         "session_count": len(sessions),
     }
@@ -166,8 +181,13 @@ def _serve_page(request, page: tuple[bytes, bytes]) -> HttpResponse:
 def _is_cacheable(request) -> bool:
     # The anonymous page is the same for everyone: the whole page is cached until the next
     # committed change to the event, unless a flash message must be shown (len() reads the
-    # messages without marking them as shown).
-    return not request.user.is_authenticated and not len(messages.get_messages(request))
+    # messages without marking them as shown), or it lists only sessions with free places
+    # (which the clock and the lunch's table seats change without a new version).
+    return (
+        not request.user.is_authenticated
+        and not request.GET.get("has_seats")
+        and not len(messages.get_messages(request))
+    )
 
 
 def _page_key(request, event_id: int, version: int, query: str | None = None) -> str:
@@ -190,7 +210,8 @@ def _agenda(request, event):
     page = _anonymous_page(key) if cacheable else None
     if page is None:
         body = _agenda_body(request, event, version)
-        response = render(request, "events/agenda.html", {"event": event, "agenda_body": body})
+        context = {"event": event, "agenda_body": body, "has_ended": event_has_ended(event)}
+        response = render(request, "events/agenda.html", context)
         if not cacheable:
             return response
         page = (response.content, gzip.compress(response.content, compresslevel=6))
@@ -202,7 +223,13 @@ def session_detail(request, slug: str, pk: int):
     event = event_get(slug=slug)
     session = session_get(event=event, pk=pk)
     sessions_annotate_for_user(sessions=[session], user=request.user)
-    return render(request, "events/session_detail.html", {"event": event, "session": session})
+    context = {
+        "event": event,
+        "session": session,
+        # Blocks other apps add (the mentors of a Blood Buddies slot), see events/hooks.py.
+        "page_sections": session_page_sections(session=session, user=request.user),
+    }
+    return render(request, "events/session_detail.html", context)
 
 
 def _back(request, session):
@@ -265,13 +292,71 @@ def session_cancel(request, slug: str, pk: int):
     try:
         registration = registration_cancel(session=session, user=request.user)
     except ValidationError as exc:
+        if exc.code == "started":
+            messages.error(request, exc.messages[0])
+            return _back(request, session)
         # Someone else's registration is never reachable here: only the person's own is looked up.
         raise Http404(exc.messages[0]) from exc
-    if registration.confirmed_at:
-        messages.success(request, f"Your seat in “{session.title}” is cancelled.")
-    else:
-        messages.success(request, f"You left the waitlist of “{session.title}”.")
+    done = {
+        "seat": f"Your seat in “{session.title}” is cancelled.",
+        "waitlist": f"You left the waitlist of “{session.title}”.",
+        "item": f"“{session.title}” is no longer on your agenda.",
+    }
+    messages.success(request, done[registration.gave_up])
     return _back(request, session)
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+@login_required
+@require_GET
+def session_cancel_confirm(request, slug: str, pk: int):
+    """The step before giving up a seat or a waitlist place: what will happen, one button."""
+    session = session_get_for_action(slug=slug, pk=pk)
+    try:
+        preview = cancel_preview(session=session, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(session.get_absolute_url())
+    context = {
+        "event": session.event,
+        "session": session,
+        "gave_up": preview.stake,
+        "position": preview.position,
+        "waiting": preview.waiting,
+        "next": _safe_next(request, session.get_absolute_url()),
+    }
+    return render(request, "events/session_cancel_confirm.html", context)
+
+
+@login_required
+@require_GET
+def session_switch_confirm(request, slug: str, pk: int):
+    """The step before a switch: which seat is given up, which one is taken."""
+    session = session_get_for_action(slug=slug, pk=pk)
+    form = RegisterForm(request.GET)
+    if not form.is_valid() or form.cleaned_data.get("replace") is None:
+        messages.error(request, "That request was not understood; nothing changed.")
+        return redirect(session.get_absolute_url())
+    replace = session_get_for_action(slug=slug, pk=form.cleaned_data["replace"])
+    try:
+        waiting = switch_preview(session=session, replace=replace, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(session.get_absolute_url())
+    context = {
+        "event": session.event,
+        "session": session,
+        "replace": replace,
+        "waiting": waiting,
+        "next": _safe_next(request, session.get_absolute_url()),
+    }
+    return render(request, "events/session_switch_confirm.html", context)
 
 
 @login_required
@@ -281,6 +366,9 @@ def my_agenda(request):
     lunch_picks = lunch_picks_for_registrations(registrations=registrations)
     for registration in registrations:
         registration.lunch_picks = lunch_picks.get(registration.pk, [])
+        # From its start a session's registrations are history: no cancel button.
+        registration.started_reason = session_started_reason(registration.session)
+        registration.stake = registration_stake(registration)
     confirmed = [r for r in registrations if r.status == Registration.Status.CONFIRMED]
     for registration in registrations:
         registration.clash_with = next(
@@ -288,7 +376,7 @@ def my_agenda(request):
                 other.session
                 for other in confirmed
                 if other.pk != registration.pk
-                and session_overlaps(registration.session, other.session)
+                and sessions_clash(registration.session, other.session)
             ),
             None,
         )

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 
 from config.admin_time import format_span_html, moment_column
 from events.admin_time import EventZoneAdmin, EventZoneInline, session_when
+from events.services.cache import agenda_cache_bump
 
 from .models import (
     ConversationFeedback,
@@ -14,6 +15,7 @@ from .models import (
     TraineeSignup,
 )
 from .services import schedule_draft
+from .text import counted
 
 
 class _ReadOnlyInline(EventZoneInline, admin.TabularInline):
@@ -96,6 +98,14 @@ class SpeedMentoringSlotAdmin(EventZoneAdmin, admin.ModelAdmin):
             fields += ["session", "rounds", "tables"]
         return fields
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        agenda_cache_bump(obj.session.event_id)  # the agenda tells each slot's state
+
+    def delete_model(self, request, obj):
+        agenda_cache_bump(obj.session.event_id)
+        super().delete_model(request, obj)
+
     @admin.display(description="state")
     def state(self, obj: SpeedMentoringSlot) -> str:
         if obj.published_at:
@@ -121,10 +131,10 @@ class SpeedMentoringSlotAdmin(EventZoneAdmin, admin.ModelAdmin):
             self.message_user(
                 request,
                 format_html(
-                    '{}: {} conversations, {} trainees with free rounds. <a href="{}">Review</a>',
+                    '{}: {}, {} with free rounds. <a href="{}">Review</a>',
                     slot.session,
-                    result.meetings,
-                    result.unmatched_trainees,
+                    counted(result.meetings, "conversation"),
+                    counted(result.unmatched_trainees, "trainee"),
                     url,
                 ),
                 messages.SUCCESS,

@@ -8,13 +8,31 @@ class MentorshipConfig(AppConfig):
     def ready(self) -> None:
         from events import hooks
 
-        from .selectors import agenda_section_for_user, calendar_additions_for_user
+        from .selectors import (
+            agenda_section_for_user,
+            calendar_additions_for_user,
+            session_mentors_section,
+            session_notes_for_user,
+        )
 
-        # The rounds appear on "my agenda" and in the calendar feed; events never imports us.
-        if agenda_section_for_user not in hooks.agenda_section_hooks:
-            hooks.agenda_section_hooks.append(agenda_section_for_user)
-        if calendar_additions_for_user not in hooks.calendar_hooks:
-            hooks.calendar_hooks.append(calendar_additions_for_user)
+        # The rounds appear on "my agenda" and in the calendar feed, the slot's state on the
+        # agenda card and the session page, its mentors on the session page; events never
+        # imports us.
+        for registry, hook in [
+            (hooks.agenda_section_hooks, agenda_section_for_user),
+            (hooks.calendar_hooks, calendar_additions_for_user),
+            (hooks.session_note_hooks, session_notes_for_user),
+            (hooks.session_page_hooks, session_mentors_section),
+        ]:
+            if hook not in registry:
+                registry.append(hook)
+
+        from events.models import Session
+
+        from .selectors.slots import sessions_open_to_trainees
+
+        # The agenda's "free seats" filter asks us whether trainees can still sign up.
+        hooks.free_place_hooks[Session.Mode.MATCHED] = sessions_open_to_trainees
 
         from notifications.services import register_context_provider
 

@@ -22,7 +22,7 @@ class MentorOfferForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Institutions, one per line (e.g. your own trainees' programme). Your own "
+        help_text="Institutions, one per line (e.g. your own trainees' program). Your own "
         "institution is never matched.",
     )
 
@@ -38,18 +38,27 @@ class TraineeSignupForm(forms.Form):
         help_text="Mentors with expertise in these paths are preferred.",
     )
 
-    def __init__(self, *args, offers: list[MentorOffer], **kwargs):
+    def __init__(
+        self, *args, offers: list[MentorOffer], withdrawn: dict[int, str] | None = None, **kwargs
+    ):
+        """`withdrawn`: rank -> name of a mentor the trainee ranked there who has withdrawn."""
         super().__init__(*args, **kwargs)
         self.offers = {str(offer.pk): offer for offer in offers}
         choices = [("", "— no choice —")] + [
             (str(offer.pk), offer.mentor.get_full_name()) for offer in offers
         ]
+        withdrawn = withdrawn or {}
         for rank in range(1, MAX_RANKED + 1):
             self.fields[f"rank_{rank}"] = forms.ChoiceField(
                 label=f"Choice {rank}",
                 choices=choices,
                 required=False,
                 error_messages={"invalid_choice": NOT_IN_SLOT},
+                help_text=(
+                    f"{withdrawn[rank]} withdrew from this slot: choose another mentor."
+                    if rank in withdrawn
+                    else ""
+                ),
             )
 
     def rank_fields(self):

@@ -20,6 +20,7 @@ from accounts.models import CareerPath
 from config.text import MultiLineField
 
 from .scoring import MAX_RANKED, institution_list
+from .text import counted
 
 MAX_CAPACITY = 3
 
@@ -81,8 +82,9 @@ class SpeedMentoringSlot(models.Model):
             length = session.ends_at - session.starts_at
             if timedelta(minutes=self.rounds * self.minutes_per_round) > length:
                 raise ValidationError(
-                    f"{self.rounds} rounds of {self.minutes_per_round} minutes do not fit in the "
-                    f"session ({int(length.total_seconds() // 60)} minutes)."
+                    f"{counted(self.rounds, 'round')} of "
+                    f"{counted(self.minutes_per_round, 'minute')} do not fit in the session "
+                    f"({counted(int(length.total_seconds() // 60), 'minute')})."
                 )
         if self.signup_closes_at and self.signup_closes_at > session.starts_at:
             raise ValidationError(
@@ -132,7 +134,7 @@ class MentorOffer(models.Model):
         "do not match me with trainees from",
         blank=True,
         max_length=2000,
-        help_text="Institutions, one per line (e.g. your own trainees' programme).",
+        help_text="Institutions, one per line (e.g. your own trainees' program).",
     )
     table = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)

@@ -19,6 +19,11 @@ urlpatterns = [
     path("slots/<int:session_id>/review/discard/", views.review_discard, name="review_discard"),
     path("slots/<int:session_id>/review/publish/", views.review_publish, name="review_publish"),
     path("slots/<int:session_id>/review/absent/", views.review_absent, name="review_absent"),
+    path(
+        "slots/<int:session_id>/review/absent/undo/",
+        views.review_absent_undo,
+        name="review_absent_undo",
+    ),
     path("slots/<int:session_id>/review/repair/", views.review_repair, name="review_repair"),
     path("conversations/<int:pk>/", views.conversation_detail, name="conversation_detail"),
     path("conversations/<int:pk>/stay/", views.conversation_stay, name="conversation_stay"),

@@ -6,16 +6,21 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import User
+from events.selectors import event_get_current, sessions_annotate_for_user
 
 from . import selectors, services
 from .forms import FeedbackForm, MentorOfferForm, PersonForm, StayInTouchForm, TraineeSignupForm
+from .text import counted
 
 
 def index(request):
-    context = {"slots": selectors.slot_list_for_index()}
+    event = event_get_current()
+    sessions = selectors.slot_sessions_for_index(event=event)
+    # The person's standing in each slot, as the agenda cards tell it (events/hooks.py).
+    sessions_annotate_for_user(sessions=sessions, user=request.user)
+    context = {"event": event, "sessions": sessions}
     if request.user.is_authenticated:
         context["conversations"] = selectors.conversations_for_user(user=request.user)
     return render(request, "mentorship/index.html", context)
@@ -53,9 +58,14 @@ def _render_slot(request, slot, *, mentor_form=None, trainee_form=None, status=2
             initial["interests"] = list(page.my_signup.interests.all())
         elif (profile := getattr(request.user, "profile", None)) is not None:
             initial["interests"] = list(profile.interests.all())
-        for rank, offer_id in enumerate(page.my_ranked_offer_ids, start=1):
-            initial[f"rank_{rank}"] = str(offer_id)
-        trainee_form = TraineeSignupForm(offers=page.offers, initial=initial)
+        for ranked in page.my_ranking:
+            if not ranked.withdrew:
+                initial[f"rank_{ranked.rank}"] = str(ranked.offer.pk)
+        trainee_form = TraineeSignupForm(
+            offers=page.offers,
+            initial=initial,
+            withdrawn={r.rank: r.offer.mentor.get_full_name() for r in page.withdrawn_ranked},
+        )
     context = {
         "slot": slot,
         "session": slot.session,
@@ -234,11 +244,13 @@ def _review_url(slot) -> str:
 @staff_member_required
 def review(request, session_id: int):
     slot = selectors.slot_get_for_staff(session_id=session_id)
-    return render(
-        request,
-        "mentorship/review.html",
-        {"slot": slot, "session": slot.session, "review": selectors.schedule_review(slot=slot)},
-    )
+    context = {
+        "slot": slot,
+        "session": slot.session,
+        "review": selectors.schedule_review(slot=slot),
+        "can_undo": timezone.now() < slot.session.ends_at,  # absences, until the slot ends
+    }
+    return render(request, "mentorship/review.html", context)
 
 
 @staff_member_required
@@ -250,9 +262,11 @@ def review_match(request, session_id: int):
         lambda: services.schedule_draft(slot=slot),
         lambda result: (
             messages.SUCCESS,
-            f"Draft schedule: {result.meetings} conversations for {result.trainees} trainees "
-            f"and {result.mentors} mentors (score {result.total_score}); "
-            f"{result.unmatched_trainees} trainees have free rounds. Review, then publish.",
+            f"Draft schedule: {counted(result.meetings, 'conversation')} for "
+            f"{counted(result.trainees, 'trainee')} and {counted(result.mentors, 'mentor')} "
+            f"(score {result.total_score}); "
+            f"{counted(result.unmatched_trainees, 'trainee has')} free rounds. "
+            "Review, then publish.",
         ),
     )
     return redirect(_review_url(slot))
@@ -270,15 +284,41 @@ def review_discard(request, session_id: int):
     return redirect(_review_url(slot))
 
 
+def _person_id(request) -> int | None:
+    form = PersonForm(request.POST if request.method == "POST" else request.GET)
+    return form.cleaned_data["user"] if form.is_valid() else None
+
+
+def _confirm(request, slot, template: str, **context):
+    context = {"slot": slot, "session": slot.session, **context}
+    return render(request, f"mentorship/{template}", context)
+
+
 @staff_member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def review_publish(request, session_id: int):
+    """GET: what publishing will do (who is emailed), with the button; POST: publish."""
     slot = selectors.slot_get_for_staff(session_id=session_id)
+    if request.method == "GET":
+        if slot.published_at is not None:
+            messages.info(request, "The schedule is already published.")
+            return redirect(_review_url(slot))
+        if slot.matched_at is None:
+            messages.error(request, "Run the matching first.")
+            return redirect(_review_url(slot))
+        review = selectors.schedule_review(slot=slot)
+        # The people publishing emails: every mentor and trainee taking part.
+        people = len(review.offers) + len(review.signups)
+        return _confirm(request, slot, "review_publish_confirm.html", review=review, people=people)
     _act(
         request,
         lambda: services.schedule_publish(slot=slot),
         lambda emailed: (
-            (messages.SUCCESS, f"Published; {emailed} people get their schedule by email.")
+            (
+                messages.SUCCESS,
+                f"Published; {counted(emailed, 'person gets', 'people get')} their schedule "
+                "by email.",
+            )
             if emailed
             else (messages.INFO, "Already published; nobody was emailed again.")
         ),
@@ -287,20 +327,61 @@ def review_publish(request, session_id: int):
 
 
 @staff_member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def review_absent(request, session_id: int):
+    """GET: whose conversations marking the person absent cancels, with the button; POST:
+    mark them absent."""
     slot = selectors.slot_get_for_staff(session_id=session_id)
-    form = PersonForm(request.POST)
-    user = User.objects.filter(pk=form.cleaned_data["user"]).first() if form.is_valid() else None
-    if user is None:
-        raise Http404
+    user_id = _person_id(request)
+    preview = selectors.absence_preview(slot=slot, user_id=user_id) if user_id else None
+    if preview is None:
+        messages.error(request, "Choose a person who takes part in this slot.")
+        return redirect(_review_url(slot))
+    if request.method == "GET":
+        if slot.published_at is None:
+            messages.error(
+                request, "Before publishing, withdraw the person and run the matching again."
+            )
+            return redirect(_review_url(slot))
+        return _confirm(request, slot, "review_absent_confirm.html", preview=preview)
+    name = preview.place.name
     _act(
         request,
-        lambda: services.participant_mark_absent(slot=slot, user=user),
+        lambda: services.participant_mark_absent(slot=slot, user=preview.place.user),
         lambda cancelled: (
             messages.SUCCESS,
-            f"{user.get_full_name()} is marked absent; {cancelled} conversations are cancelled. "
+            f"{name} is marked absent; "
+            f"{counted(cancelled, 'conversation is', 'conversations are')} cancelled. "
             "Repair to re-fill them.",
+        ),
+    )
+    return redirect(_review_url(slot))
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def review_absent_undo(request, session_id: int):
+    """GET: which conversations come back and who is emailed, with the button; POST: undo."""
+    slot = selectors.slot_get_for_staff(session_id=session_id)
+    user_id = _person_id(request)
+    plan = selectors.absence_undo_plan(slot=slot, user_id=user_id) if user_id else None
+    if plan is None:
+        messages.error(request, "Choose a person who is marked absent in this slot.")
+        return redirect(_review_url(slot))
+    if request.method == "GET":
+        if timezone.now() >= slot.session.ends_at:
+            messages.error(request, "The slot is over; absences stay as they are.")
+            return redirect(_review_url(slot))
+        return _confirm(request, slot, "review_absent_undo_confirm.html", plan=plan)
+    name = plan.place.name
+    _act(
+        request,
+        lambda: services.participant_absence_undo(slot=slot, user=plan.place.user),
+        lambda result: (
+            messages.SUCCESS,
+            f"{name} takes part again: {counted(result.restored, 'conversation')} back"
+            + (f", {result.lost} could not come back" if result.lost else "")
+            + f"; {counted(result.notified, 'person is', 'people are')} emailed.",
         ),
     )
     return redirect(_review_url(slot))
@@ -316,8 +397,9 @@ def review_repair(request, session_id: int):
         lambda result: (
             (
                 messages.SUCCESS,
-                f"Repaired: {result.added} of {result.cancelled} cancelled conversations "
-                f"re-filled; {result.notified} people are told of their new rounds.",
+                f"Repaired: {result.added} of "
+                f"{counted(result.cancelled, 'cancelled conversation')} re-filled; "
+                f"{counted(result.notified, 'person is')} told of their new rounds.",
             )
             if result.cancelled
             else (messages.INFO, "Nothing to repair.")

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 
 from config.text import MultiLineFormField, OneLineFormField
@@ -15,16 +17,56 @@ class NotificationSettingsForm(forms.ModelForm):
         }
 
 
+# A first line that only greets ("Dear fellows,", "Hi all!", "Hello everyone"): the email
+# template already begins "Dear <the person's name>,".
+GREETING_LINE = re.compile(
+    r"^(dear(est)?|hi|hello|hey|greetings|good (morning|afternoon|evening))\b"
+    r"(?P<rest>[^.?]{0,60})$",
+    re.IGNORECASE,
+)
+
+
+def greeting_line(body: str) -> str | None:
+    """The body's first line when it is a greeting, else None."""
+    first = next((line.strip() for line in body.splitlines() if line.strip()), "")
+    match = GREETING_LINE.match(first)
+    if match is None:
+        return None
+    # "Hi all," and "Dear fellows" greet; "Hello Kitty sessions moved to W230" does not.
+    if first.endswith((",", "!", ":")) or len(first.split()) <= 3:
+        return first
+    return None
+
+
 class AnnouncementForm(forms.Form):
     """Staff compose a message to a session's registrants (used by the session admin)."""
 
-    subject = OneLineFormField(max_length=Announcement._meta.get_field("subject").max_length)
+    subject = OneLineFormField(
+        max_length=Announcement._meta.get_field("subject").max_length,
+        help_text="What people see in their inbox.",
+    )
     body = MultiLineFormField(
+        label="Message",
         max_length=Announcement._meta.get_field("body").max_length,
         widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
+        help_text="Write the message only. Each email already begins “Dear …,” with the "
+        "person's own name, and ends by saying it comes from the staff to the people of the "
+        "session. A blank line starts a new paragraph.",
     )
     include_confirmed = forms.BooleanField(label="people with a seat", required=False, initial=True)
     include_waitlisted = forms.BooleanField(label="people on the waitlist", required=False)
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"].strip()
+        greeting = greeting_line(body)
+        if greeting:
+            raise forms.ValidationError(
+                "Leave out the greeting “%(greeting)s”: each email already begins “Dear …,” "
+                "with the person's own name, so people would read two greetings.",
+                params={"greeting": greeting},
+                code="greeting",
+            )
+        return body
 
     def clean(self):
         data = super().clean()

@@ -327,6 +327,28 @@ def notification_resend(*, notification: Notification) -> Notification | None:
     )
 
 
+ANNOUNCEMENT = "announcement"
+
+
+def announcement_context(
+    *, subject: str, body: str, target: str, target_url: str = "", context: dict | None = None
+) -> dict:
+    """What an announcement's templates read: the staff's subject and text, and whom it is for
+    (the greeting "Dear <name>," is the template's, never the staff's)."""
+    return {
+        **(context or {}),
+        "subject": subject,
+        "body": body,
+        "target": target,
+        "target_url": target_url,
+    }
+
+
+def announcement_recipients(recipients: Iterable) -> list:
+    """Each person once, in the order given."""
+    return list({person.pk: person for person in recipients}.values())
+
+
 @transaction.atomic
 def announcement_send(
     *,
@@ -340,7 +362,7 @@ def announcement_send(
 ) -> Announcement:
     """A staff message to a group, one outbox row per person (`announcement:{id}:{user_id}`);
     one dispatcher run after commit sends them all."""
-    people = list({person.pk: person for person in recipients}.values())
+    people = announcement_recipients(recipients)
     announcement = Announcement.objects.create(
         subject=subject,
         body=body,
@@ -349,24 +371,46 @@ def announcement_send(
         created_by=created_by,
         recipient_count=len(people),
     )
+    data = announcement_context(
+        subject=subject, body=body, target=target, target_url=target_url, context=context
+    )
     for person in people:
         notification_enqueue(
             user=person,
-            kind="announcement",
+            kind=ANNOUNCEMENT,
             key=f"announcement:{announcement.pk}:{person.pk}",
-            context={
-                **(context or {}),
-                "subject": subject,
-                "body": body,
-                "target": target,
-                "target_url": target_url,
-            },
+            context=data,
             category=Category.ANNOUNCEMENT,
             schedule=False,
         )
     if people:
         notifications_dispatch_soon()
     return announcement
+
+
+@transaction.atomic
+def announcement_send_test(
+    *,
+    subject: str,
+    body: str,
+    target: str,
+    to_user,
+    target_url: str = "",
+    context: dict | None = None,
+) -> Notification:
+    """A test copy of an announcement not sent yet, to `to_user` (the staff member writing
+    it) and nobody else: through the outbox like the real one, its subject and first line
+    marking it as a test. Not recorded as an announcement."""
+    data = announcement_context(
+        subject=subject, body=body, target=target, target_url=target_url, context=context
+    )
+    return notification_enqueue(
+        user=to_user,
+        kind=ANNOUNCEMENT,
+        key=f"announcement-test:{uuid.uuid4().hex}",
+        context={**data, "is_test": True},
+        category=Category.ANNOUNCEMENT,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -582,21 +626,41 @@ def _message_id(notification: Notification) -> str:
 
 
 def _render(notification: Notification) -> EmailMultiAlternatives:
-    user = notification.user
-    data = notification.context
-    to = notification.recipient
+    return message_render(
+        kind=notification.kind,
+        context=notification.context,
+        user=notification.user,
+        to_email=notification.recipient,
+        category=notification.category,
+        headers={"Message-ID": _message_id(notification)},
+    )
+
+
+def message_render(
+    *,
+    kind: str,
+    context: dict,
+    user=None,
+    to_email: str = "",
+    category: str = Category.TRANSACTIONAL,
+    headers: dict | None = None,
+) -> EmailMultiAlternatives:
+    """The email a row of `kind` with `context` becomes for `user` (or `to_email`), exactly
+    as delivery sends it; staff previews use it too, so a preview never differs."""
+    data = context
+    to = to_email or (user.email if user is not None else "")
     if not to:
         raise ValueError("no recipient address")
-    headers = {"Message-ID": _message_id(notification)}
-    is_reminder = notification.category == Category.REMINDER and user is not None
+    headers = dict(headers or {})
+    is_reminder = category == Category.REMINDER and user is not None
     unsubscribe = unsubscribe_url(user=user) if is_reminder else ""
-    if notification.kind == RAW:
+    if kind == RAW:
         subject, text, html = data["subject"], data["body"], data.get("html")
         from_email = data.get("from_email") or settings.DEFAULT_FROM_EMAIL
         headers.update(data.get("headers") or {})
     else:
         extra: dict[str, Any] = {}
-        for provider in _context_providers.get(notification.kind, []):
+        for provider in _context_providers.get(kind, []):
             extra.update(provider(data))
         context = {
             **data,
@@ -607,7 +671,7 @@ def _render(notification: Notification) -> EmailMultiAlternatives:
         }
         if unsubscribe:
             context["unsubscribe_url"] = unsubscribe
-        base = f"emails/{notification.kind}"
+        base = f"emails/{kind}"
         subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
         text = render_to_string(f"{base}_body.txt", context)
         try:

@@ -1,16 +1,32 @@
 #!/usr/bin/env bash
 # Starts web (gunicorn), a Celery worker and Celery beat in one foreground command.
 # Ctrl-C (or any of the three exiting) stops all three.
+#
+# By default this is a one-machine deployment: DEBUG off (friendly error pages, no URL list
+# on a 404), static files collected and served by whitenoise, a secret key made once and kept
+# in var/secret_key. It serves plain HTTP on 127.0.0.1, so the production TLS settings
+# (HTTPS redirect, HSTS, secure-only cookies) are turned off here, explicitly, unless set.
+# DEBUG=1 runs the same processes for development.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UV=${UV:-uv}
 PORT=${PORT:-8000}
+DEBUG=${DEBUG:-0}
+# Links in emails and calendar feeds follow the address served here unless SITE_URL is set;
+# the worker and beat render mail outside any request, so they need it from the environment.
+SITE_URL=${SITE_URL:-http://127.0.0.1:${PORT}}
+export PORT DEBUG SITE_URL
+if [ "$DEBUG" != 1 ]; then
+  if [ -z "${SECRET_KEY:-}" ]; then export SECRET_KEY_FILE=${SECRET_KEY_FILE:-var/secret_key}; fi
+  export SECURE_SSL_REDIRECT=${SECURE_SSL_REDIRECT:-0} SECURE_HSTS_SECONDS=${SECURE_HSTS_SECONDS:-0} \
+    SECURE_COOKIES=${SECURE_COOKIES:-0}
+fi
 run() { $UV run --frozen --no-sync "$@"; }
 
 mkdir -p var
 run python manage.py migrate --noinput -v0
 run python manage.py load_demo
-if [ "${DEBUG:-0}" != 1 ]; then run python manage.py collectstatic --noinput -v0; fi
+if [ "$DEBUG" != 1 ]; then run python manage.py collectstatic --noinput -v0; fi
 
 pids=()
 cleanup() {
@@ -21,14 +37,25 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-run gunicorn config.wsgi:application --bind "127.0.0.1:${PORT}" --workers "${WEB_CONCURRENCY:-2}" \
-  --access-logfile - --graceful-timeout 5 &
+# Started directly, not through run(): a backgrounded shell function is a subshell, so $!
+# would name the subshell and the TERM below would miss the process (uv passes it on).
+# Until the processes install their own handlers they ignore the terminal's SIGINT (as every
+# background job of a script does); the TERM stops them even then.
+$UV run --frozen --no-sync gunicorn config.wsgi:application --bind "127.0.0.1:${PORT}" \
+  --workers "${WEB_CONCURRENCY:-2}" --access-logfile - --graceful-timeout 5 &
 pids+=($!)
-run celery -A config worker --pool=solo --loglevel=INFO &
+$UV run --frozen --no-sync celery -A config worker --pool=solo --loglevel=INFO &
 pids+=($!)
-run celery -A config beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler &
+$UV run --frozen --no-sync celery -A config beat --loglevel=INFO \
+  --scheduler django_celery_beat.schedulers:DatabaseScheduler &
 pids+=($!)
 
-echo "Trainee Career Events: http://127.0.0.1:${PORT}/  (Ctrl-C stops web, worker and beat)"
-echo "Demo logins are printed above (trainee, mentor, staff)."
+if [ "$DEBUG" = 1 ]; then
+  mode="development (DEBUG=1)"
+else
+  mode="one-machine deployment (DEBUG off; DEBUG=1 make run for development)"
+fi
+echo "Trainee Career Events: http://127.0.0.1:${PORT}/ — ${mode}"
+if [ "$SITE_URL" != "http://127.0.0.1:${PORT}" ]; then echo "Links in emails point to ${SITE_URL}/"; fi
+echo "Ctrl-C stops web, worker and beat. Demo logins are printed above (trainee, mentor, staff)."
 wait -n "${pids[@]}"

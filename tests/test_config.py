@@ -3,6 +3,7 @@
 import logging
 import os
 import secrets
+import stat
 import subprocess
 import sys
 import time
@@ -13,6 +14,7 @@ import pytest
 from django.db import DatabaseError, OperationalError, connection
 
 from config.celery import app as celery_app
+from config.secret_key import SecretKeyFileError, secret_key_from_file
 from tests.conftest import free_port
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -208,3 +210,88 @@ def _dotenv_names() -> set[str]:
         return set()
     lines = path.read_text().splitlines()
     return {line.split("=", 1)[0].removeprefix("export ").strip() for line in lines if "=" in line}
+
+
+def settings_value(name: str, env: dict) -> str:
+    code = f"from django.conf import settings; print(settings.{name})"
+    result = manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def development_env(**overrides: str) -> dict:
+    env = {**os.environ, "DEBUG": "1", **overrides}
+    for name in ("SITE_URL", "PORT", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        if name not in overrides:
+            env.pop(name, None)
+    return env
+
+
+# --- links follow the address the app is served on --------------------------------------------
+
+
+@pytest.mark.skipif("SITE_URL" in _dotenv_names(), reason="a .env file sets SITE_URL")
+def test_site_url_without_setting_follows_the_port():
+    assert settings_value("SITE_URL", development_env(PORT="18345")) == "http://127.0.0.1:18345"
+
+
+def test_site_url_when_set_wins_over_the_port():
+    env = development_env(PORT="18345", SITE_URL="https://events.example.org/")
+
+    assert settings_value("SITE_URL", env) == "https://events.example.org"
+
+
+# --- the secret key `make run` keeps ---------------------------------------------------------
+
+
+def test_secret_key_file_is_made_once_readable_by_its_owner_only(tmp_path):
+    path = tmp_path / "var" / "secret_key"
+
+    key = secret_key_from_file(path)
+
+    assert len(key) >= 50
+    assert path.read_text().strip() == key
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in path.parent.iterdir()] == ["secret_key"]
+
+
+def test_secret_key_file_is_reused_on_the_next_start(tmp_path):
+    path = tmp_path / "secret_key"
+    first = secret_key_from_file(path)
+
+    assert secret_key_from_file(path) == first
+
+
+def test_empty_secret_key_file_is_refused_with_what_to_do(tmp_path):
+    path = tmp_path / "secret_key"
+    path.write_text("\n")
+
+    with pytest.raises(SecretKeyFileError, match="delete it"):
+        secret_key_from_file(path)
+
+
+def test_production_settings_without_secret_key_use_the_secret_key_file(tmp_path):
+    path = tmp_path / "secret_key"
+    env = production_env(SECRET_KEY="", SECRET_KEY_FILE=str(path))
+
+    first = settings_value("SECRET_KEY", env)
+    second = settings_value("SECRET_KEY", env)
+
+    assert first == second == path.read_text().strip()
+
+
+# --- error pages without DEBUG ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_404_with_debug_off_is_the_friendly_page_without_url_patterns(client, settings):
+    settings.DEBUG = False
+
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    content = response.content.decode()
+    assert "Page not found" in content
+    assert "Go to the agenda" in content
+    assert "URLconf" not in content
+    assert "admin/" not in content

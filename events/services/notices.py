@@ -7,16 +7,23 @@ event models. Reminder due times live in the outbox rows, re-timed here when sta
 session; the outbox never sends a row after its `expires_at` (the session's start).
 """
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Announcement, Notification
 from notifications.services import (
+    ANNOUNCEMENT,
     Planned,
+    announcement_context,
+    announcement_recipients,
     announcement_send,
+    announcement_send_test,
+    message_render,
     notification_cancel,
     notification_coalesce,
     notification_enqueue,
@@ -89,6 +96,26 @@ def registration_cancelled(registration: Registration) -> None:
     notifications_cancel(
         key_prefix=f"changed:{registration.session_id}:{registration.pk}:",
         reason=REASON_REGISTRATION_CANCELLED,
+    )
+
+
+def registration_cancellation(
+    registration: Registration, *, gave_up: str, position: int | None
+) -> None:
+    """The email confirming what the person gave up (`gave_up`: see `rules.registration_stake`,
+    read before the cancellation); once per registration (the outbox key)."""
+    context = {
+        **session_context(registration.session),
+        "registration_id": registration.pk,
+        "gave_up": gave_up,
+        "position": position,
+        "mode": registration.session.registration_mode,
+    }
+    notification_enqueue(
+        user=registration.user,
+        kind="registration_cancelled",
+        key=f"reg:{registration.pk}:registration_cancelled",
+        context=context,
     )
 
 
@@ -194,27 +221,73 @@ def session_updated(session: Session, *, before: dict) -> None:
             notification_cancel(notification=row, reason=REASON_CHANGE_REVERTED)
 
 
-def session_announce(
-    *, session: Session, subject: str, body: str, statuses: list[str], created_by=None
-) -> Announcement:
-    """A staff message to the session's registrants with the chosen statuses."""
-    recipients = [
+ANNOUNCE_LABELS = {"confirmed": "people with a seat", "waitlisted": "the waitlist"}
+
+
+def session_announce_audience(*, session: Session, statuses: list[str]) -> list:
+    """The people an announcement to the session's registrants with `statuses` reaches, each
+    once, in arrival order."""
+    return announcement_recipients(
         r.user
         for r in Registration.objects.filter(session=session, status__in=statuses)
         .select_related("user")
         .order_by("pk")
-    ]
-    labels = {"confirmed": "people with a seat", "waitlisted": "the waitlist"}
-    who = " and ".join(labels[s] for s in statuses)
-    return announcement_send(
-        subject=subject,
-        body=body,
-        target=f"{who} of “{session.title}” ({session.event.name})",
-        target_url=settings.SITE_URL + session.get_absolute_url(),
-        recipients=recipients,
-        created_by=created_by,
-        context=session_context(session),
     )
+
+
+def _announcement_about(session: Session, statuses: list[str]) -> tuple[list, dict]:
+    """(recipients, whom the message is for in words, with the session's details)."""
+    recipients = session_announce_audience(session=session, statuses=statuses)
+    who = " and ".join(ANNOUNCE_LABELS[s] for s in statuses)
+    about = {
+        "target": f"{who} of “{session.title}” ({session.event.name})",
+        "target_url": settings.SITE_URL + session.get_absolute_url(),
+        "context": session_context(session),
+    }
+    return recipients, about
+
+
+def session_announce(
+    *, session: Session, subject: str, body: str, statuses: list[str], created_by=None
+) -> Announcement:
+    """A staff message to the session's registrants with the chosen statuses."""
+    recipients, about = _announcement_about(session, statuses)
+    return announcement_send(
+        subject=subject, body=body, recipients=recipients, created_by=created_by, **about
+    )
+
+
+def session_announce_test(
+    *, session: Session, subject: str, body: str, statuses: list[str], user
+) -> Notification:
+    """The announcement as `session_announce` would send it, to `user` only, marked as a
+    test (the staff member checks it in their own inbox before sending)."""
+    _, about = _announcement_about(session, statuses)
+    return announcement_send_test(subject=subject, body=body, to_user=user, **about)
+
+
+@dataclass(frozen=True)
+class AnnouncementPreview:
+    recipients: int  # how many people `session_announce` would send it to
+    shown_for: object  # the person the message is rendered for (a recipient if any)
+    message: EmailMultiAlternatives
+
+
+def session_announce_preview(
+    *, session: Session, subject: str, body: str, statuses: list[str], fallback_user
+) -> AnnouncementPreview:
+    """The exact email the first recipient would get (the outbox's own rendering), and how
+    many people would get one; rendered for `fallback_user` when nobody would. Sends and
+    stores nothing."""
+    recipients, about = _announcement_about(session, statuses)
+    shown_for = recipients[0] if recipients else fallback_user
+    message = message_render(
+        kind=ANNOUNCEMENT,
+        context=announcement_context(subject=subject, body=body, **about),
+        user=shown_for,
+        category=Notification.Category.ANNOUNCEMENT,
+    )
+    return AnnouncementPreview(recipients=len(recipients), shown_for=shown_for, message=message)
 
 
 def reminder_personal_details(context: dict) -> dict:

@@ -13,7 +13,15 @@ from django.utils import timezone
 from accounts.models import User
 
 from ..models import Registration, Session
-from ..rules import registration_check_allowed, session_overlaps
+from ..rules import (
+    cancellation_check_allowed,
+    has_free_seat,
+    registration_check_allowed,
+    registration_stake,
+    session_started_reason,
+    sessions_clash,
+)
+from ..selectors import waitlist_position
 from . import notices
 from .cache import agenda_cache_bump
 
@@ -71,7 +79,7 @@ def _first_clash(*, user: User, session: Session, ignore: Session | None = None)
         other = registration.session
         if ignore is not None and other.pk == ignore.pk:
             continue
-        if session_overlaps(session, other):
+        if sessions_clash(session, other):
             return other
     return None
 
@@ -90,10 +98,10 @@ def _refuse_if_registered(session: Session, user: User) -> None:
 
 
 def _has_free_seat(session: Session) -> bool:
-    # A drop-in has no seats (the agenda offers "Add to my agenda"), even if a capacity is set.
+    # Seats are counted only where a capacity applies (not for a drop-in).
     if session.registration_mode == Session.Mode.DROP_IN or session.capacity is None:
-        return True
-    return _confirmed_count(session) < session.capacity
+        return has_free_seat(session, 0)
+    return has_free_seat(session, _confirmed_count(session))
 
 
 def _confirm(registration: Registration) -> None:
@@ -173,6 +181,7 @@ def registration_switch(*, session: Session, replace: Session, user: User) -> Re
         raise ValidationError(
             "This session does not take registrations here; see its page.", code="mode"
         )
+    cancellation_check_allowed(session=replace)
     old = Registration.objects.filter(session=replace, user=user, status=Status.CONFIRMED).first()
     if old is None:
         raise ValidationError("You have no seat in the session to give up.", code="no_seat")
@@ -218,8 +227,9 @@ def _cancel(registration: Registration) -> None:
 
 @transaction.atomic
 def registration_cancel(*, session: Session, user: User) -> Registration:
-    """Cancels the person's seat or waitlist place; a freed seat goes to the waitlist at once,
-    and a waitlist that skipped this person for clashing with this seat moves too."""
+    """Cancels the person's seat or waitlist place, until the session starts; a freed seat goes
+    to the waitlist at once, and a waitlist that skipped this person for clashing with this
+    seat moves too. The person gets an email saying what they gave up."""
     _lock_timeout()
     # Sessions are locked together, in primary-key order, before any user row.
     waiting_elsewhere = [
@@ -227,7 +237,7 @@ def registration_cancel(*, session: Session, user: User) -> Registration:
         for r in Registration.objects.filter(user=user, status=Status.WAITLISTED)
         .exclude(session=session)
         .select_related("session")
-        if session_overlaps(r.session, session)
+        if sessions_clash(r.session, session)
     ]
     session, *waiting_elsewhere = _lock_sessions(session, *waiting_elsewhere)
     registration = (
@@ -240,8 +250,13 @@ def registration_cancel(*, session: Session, user: User) -> Registration:
     )
     if registration is None:
         raise ValidationError("You are not registered for this session.", code="not_registered")
+    cancellation_check_allowed(session=session)
     was_confirmed = registration.status == Status.CONFIRMED
+    gave_up = registration_stake(registration)
+    position = None if was_confirmed else waitlist_position(registration=registration)
     _cancel(registration)
+    notices.registration_cancellation(registration, gave_up=gave_up, position=position)
+    registration.gave_up = gave_up  # for the page's message
     if was_confirmed:
         waitlist_promote(session=session)
         for other in waiting_elsewhere:
@@ -252,8 +267,9 @@ def registration_cancel(*, session: Session, user: User) -> Registration:
 
 def waitlist_promote(*, session: Session) -> list[Registration]:
     """Fills free seats from the waitlist in arrival order, skipping anyone the seat would put
-    into a clash (they keep their place). Call with the session row locked."""
-    if session.capacity is None:
+    into a clash (they keep their place). Nobody is promoted into a session that has started.
+    Call with the session row locked."""
+    if session.capacity is None or session_started_reason(session):
         return []
     free = session.capacity - _confirmed_count(session)
     promoted: list[Registration] = []
@@ -308,9 +324,12 @@ def session_update(*, session: Session, changes: dict) -> Session:
 
 
 def registrations_release_for_user(*, user: User) -> None:
-    """Before an account is deleted: give up its seats so the waitlists move."""
+    """Before an account is deleted: give up its seats in sessions yet to start, so the
+    waitlists move (seats in sessions that have started are history, deleted with it)."""
     sessions = Session.objects.filter(
-        registrations__user=user, registrations__status=Status.CONFIRMED
+        registrations__user=user,
+        registrations__status=Status.CONFIRMED,
+        starts_at__gt=timezone.now(),
     ).distinct()
     for session in sessions:
         registration_cancel(session=session, user=user)

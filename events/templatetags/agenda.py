@@ -1,10 +1,11 @@
-"""Formats a session's seats, the person's status and the one-POST actions.
+"""Formats a session's seats, the person's status and its actions: a one-POST button to
+register, links to the confirmation step before a seat is given up or switched.
 
 Written in Python rather than as an included template: the agenda renders this block for
 every session on the page, and the template engine made it the page's main cost (a
 200-session agenda spent ~100 ms here). It formats only what the selectors put on the
 session (`seat_label`, `my_registration`, `my_position`, `clash_with`, `closed_reason`,
-`audience_note`) and never queries.
+`started_reason`, `audience_note`) and never queries.
 """
 
 from django import template
@@ -13,6 +14,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+
+from events.rules import registration_stake
 
 register = template.Library()
 
@@ -86,51 +89,90 @@ def _status(session, registration) -> SafeString:
     return SafeString("")
 
 
+CANCEL_LABELS = {
+    "seat": "Cancel my seat",
+    "waitlist": "Leave the waitlist",
+    "item": "Remove from my agenda",
+}
+
+
+def _back_here(context, session) -> str:
+    """Where a confirmation step returns to: this page, at this session's card."""
+    return f"{context['request'].get_full_path()}#session-{session.pk}"
+
+
+def _button_link(url: str, label: str, session, *, secondary: bool = False) -> SafeString:
+    """A GET link styled as a button: it opens a confirmation step, so it works without
+    JavaScript and nothing changes until the person confirms there."""
+    return format_html(
+        '<p class="actions-row"><a class="button{}" href="{}">{}{}</a></p>',
+        " secondary" if secondary else "",
+        url,
+        label,
+        _hidden_title(session),
+    )
+
+
+def _note(session, note) -> SafeString:
+    """What an app built on events says about its session (events/hooks.py): the person's own
+    standing, else a clash; the state for everyone; where to act."""
+    parts = []
+    if note.mine:
+        parts.append(
+            format_html('<p class="status confirmed">✓ {}</p>', note.mine)
+            if note.mine_is_ok
+            else format_html('<p class="status clash">{}</p>', note.mine)
+        )
+    elif session.clash_with:
+        parts.append(_status(session, None))
+    if note.state:
+        parts.append(format_html('<p class="closed">{}</p>', note.state))
+    if note.link_url:
+        parts.append(_link(note.link_url, note.link_text, session))
+    return mark_safe("".join(parts))  # noqa: S308 - every part is built with format_html
+
+
 def _seat_actions(context, session, registration) -> SafeString:
     user = context["request"].user
+    if session.started_reason:
+        # From its start a session's registrations are its history (rules.py): no button.
+        return format_html('<p class="closed">{}</p>', session.started_reason)
     if not user.is_authenticated:
         login = reverse("account_login") + "?" + urlencode({"next": session.get_absolute_url()})
         return format_html('<p class="actions-row"><a href="{}">Log in to register</a></p>', login)
     if registration:
-        if registration.status == "waitlisted":
-            label = "Leave the waitlist"
-        elif session.capacity:
-            label = "Cancel my seat"
-        else:
-            label = "Remove from my agenda"
-        return format_html(
-            '<form method="post" action="{}" class="actions-row">{}'
-            '<button type="submit" class="secondary">{}{}</button></form>',
-            _url(context, "events:session_cancel", session),
-            _hidden_fields(context, session),
-            label,
-            _hidden_title(session),
-        )
+        label = CANCEL_LABELS[registration_stake(registration)]
+        url = _url(context, "events:session_cancel_confirm", session)
+        query = urlencode({"next": _back_here(context, session)})
+        return _button_link(f"{url}?{query}", label, session, secondary=True)
     if session.closed_reason:
         return format_html('<p class="closed">{}</p>', session.closed_reason)
     if session.audience_note:
         return format_html('<p class="closed">{}</p>', session.audience_note)
     if session.clash_with and session.seats_left != 0:
-        replace = format_html(
-            '<input type="hidden" name="replace" value="{}">', session.clash_with.pk
-        )
-        label = "Switch to this session"
+        url = _url(context, "events:session_switch_confirm", session)
+        query = urlencode({"replace": session.clash_with.pk, "next": _back_here(context, session)})
+        return _button_link(f"{url}?{query}", "Switch to this session", session)
+    if session.seats_left == 0:
+        label = "Join the waitlist"
+    elif session.registration_mode == "drop_in":
+        label = "Add to my agenda"
     else:
-        replace = ""
-        if session.seats_left == 0:
-            label = "Join the waitlist"
-        elif session.registration_mode == "drop_in":
-            label = "Add to my agenda"
-        else:
-            label = "Register"
+        label = "Register"
     return format_html(
-        '<form method="post" action="{}" class="actions-row">{}{}<button type="submit">{}{}</button></form>',
+        '<form method="post" action="{}" class="actions-row">{}<button type="submit">{}{}</button></form>',
         _url(context, "events:session_register", session),
         _hidden_fields(context, session),
-        replace,
         label,
         _hidden_title(session),
     )
+
+
+INFORMATION_ONLY = (
+    "Information only: there is nothing to book here. These are private, virtual "
+    "conversations. To take part, send a request on this site once requests open; staff "
+    "review each request and email the details to those accepted."
+)
 
 
 def _link(url: str, text: str, session) -> SafeString:
@@ -158,15 +200,17 @@ def session_actions(context, session) -> SafeString:
                 waiting,
             )
         )
-    parts.append(_status(session, registration))
+    note = getattr(session, "note", None)
+    parts.append(_status(session, registration) if note is None else _note(session, note))
     mode = session.registration_mode
     if mode in ("open", "drop_in"):
         parts.append(_seat_actions(context, session, registration))
+    elif session.started_reason and not registration:
+        parts.append(format_html('<p class="closed">{}</p>', session.started_reason))
     elif mode == "request":
-        parts.append(
-            format_html('<p class="closed">{}</p>', "Places are given after a staff review.")
-        )
-    elif mode == "matched":
+        # No seat and no clash until people can ask to take part (rules.SEATLESS_MODES).
+        parts.append(format_html('<p class="info-only">{}</p>', INFORMATION_ONLY))
+    elif mode == "matched" and note is None:
         text = (
             "Your interests, mentors and rounds"
             if registration

@@ -19,6 +19,7 @@ from ..models import (
     SpeedMentoringSlot,
     TraineeSignup,
 )
+from ..text import counted
 
 ACTIVE = MentorOffer.Status.ACTIVE  # the same value for trainees' sign-ups
 SCHEDULED = Meeting.Status.SCHEDULED
@@ -162,21 +163,45 @@ class AgendaSlot:
     role: str
     rounds: list[RoundView]
     registration_id: int | None = None
+    offer: MentorOffer | None = None  # the mentor's own offer
 
     @property
     def is_mentor(self) -> bool:
         return self.role == "mentor"
 
+    @property
+    def is_published(self) -> bool:
+        return self.slot.is_published
+
+
+def _active_offers_of(user) -> list[MentorOffer]:
+    """The slots the person mentors in, published or not: a mentor's table is on their agenda
+    from the moment they sign up."""
+    return list(
+        MentorOffer.objects.filter(
+            mentor=user,
+            status=ACTIVE,
+            slot__session__is_published=True,
+            slot__session__event__is_published=True,
+        ).select_related("slot__session__event", "slot__session__room")
+    )
+
 
 def agenda_slots_for_user(*, user, registrations: list | None = None) -> list[AgendaSlot]:
-    """The person's published Blood Buddies rounds, slot by slot, in time order."""
+    """The person's Blood Buddies slots in time order: published rounds (trainee or mentor),
+    and the slots they mentor in that are not published yet (no rounds)."""
     meetings = _published_meetings_for(user)
     groups: dict[tuple[int, str], list[Meeting]] = defaultdict(list)
     slots: dict[int, SpeedMentoringSlot] = {}
+    offers: dict[int, MentorOffer] = {}
+    for offer in _active_offers_of(user):
+        groups[(offer.slot_id, "mentor")] = []
+        slots[offer.slot_id] = offer.slot
+        offers[offer.slot_id] = offer
     for meeting in meetings:
         role = "mentor" if meeting.offer.mentor_id == user.pk else "trainee"
         groups[(meeting.slot_id, role)].append(meeting)
-        slots[meeting.slot_id] = meeting.slot
+        slots.setdefault(meeting.slot_id, meeting.slot)
     by_session = {
         r.session_id: r.pk for r in registrations or [] if r.status == Registration.Status.CONFIRMED
     }
@@ -187,8 +212,11 @@ def agenda_slots_for_user(*, user, registrations: list | None = None) -> list[Ag
             AgendaSlot(
                 slot=slot,
                 role=role,
-                rounds=person_rounds(slot=slot, meetings=group, as_mentor=role == "mentor"),
+                rounds=person_rounds(slot=slot, meetings=group, as_mentor=role == "mentor")
+                if slot.is_published
+                else [],
                 registration_id=by_session.get(slot.session_id) if role == "trainee" else None,
+                offer=offers.get(slot_id) if role == "mentor" else None,
             )
         )
     return sorted(out, key=lambda a: (a.slot.session.starts_at, a.role))
@@ -205,7 +233,11 @@ def agenda_section_for_user(*, user, profile, registrations: list) -> AgendaSect
     slots = agenda_slots_for_user(user=user, registrations=registrations)
     if not slots:
         return None
-    return AgendaSection(template="mentorship/_agenda_section.html", context={"slots": slots})
+    return AgendaSection(
+        template="mentorship/_agenda_section.html",
+        context={"slots": slots},
+        starts_at=slots[0].slot.session.starts_at,
+    )
 
 
 def rounds_text(*, slot: SpeedMentoringSlot, rounds: list[RoundView], role: str) -> str:
@@ -236,6 +268,15 @@ def calendar_additions_for_user(*, user, registrations: list) -> CalendarAdditio
                 extra.notes.setdefault(item.registration_id, []).append(text)
             continue
         session = item.slot.session
+        if not item.is_published:
+            text = (
+                "Blood Buddies — you mentor at a table"
+                + (f", {counted(item.offer.capacity, 'trainee')} at once" if item.offer else "")
+                + ". Your table and trainees come by email once staff publish the schedule."
+            )
+        changed = [session.updated_at, item.slot.updated_at]
+        if item.offer is not None:
+            changed.append(item.offer.updated_at)
         extra.items.append(
             CalendarItem(
                 uid=f"blood-buddies-{item.slot.pk}-mentor-{user.pk}",
@@ -243,7 +284,7 @@ def calendar_additions_for_user(*, user, registrations: list) -> CalendarAdditio
                 summary=f"{session.title} (mentor)",
                 description=text,
                 sequence=session.sequence + item.slot.revision,
-                last_modified=max(session.updated_at, item.slot.updated_at),
+                last_modified=max(changed),
             )
         )
     return extra

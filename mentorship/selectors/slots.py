@@ -10,7 +10,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import CareerPath
-from events.models import Registration, Session
+from events.hooks import AgendaSection
+from events.models import Event, Registration, Session
+from events.selectors import session_annotate_state
 
 from ..models import (
     Meeting,
@@ -21,6 +23,7 @@ from ..models import (
 )
 from ..scoring import is_forbidden, pair_score
 from .rounds import RoundView
+from .state import SlotState, may_take_part_as_trainee, slot_state
 
 OfferStatus = MentorOffer.Status
 SignupStatus = TraineeSignup.Status
@@ -41,12 +44,42 @@ def _slot_qs() -> QuerySet[SpeedMentoringSlot]:
     return SpeedMentoringSlot.objects.select_related("session__event", "session__room")
 
 
-def slot_list_for_index() -> list[SpeedMentoringSlot]:
-    """Slots of published speed-mentoring sessions, in time order."""
-    return list(
-        _slot_qs()
-        .filter(session__is_published=True, session__event__is_published=True)
-        .order_by("session__starts_at", "session__title")
+def slot_sessions_for_index(*, event: Event | None) -> list[Session]:
+    """Every published Blood Buddies session of the event, in time order, set up by staff or
+    not yet (`session.slot` is None then); each with its state (`session.slot_state`)."""
+    if event is None:
+        return []
+    sessions = list(
+        Session.objects.filter(
+            event=event, is_published=True, registration_mode=Session.Mode.MATCHED
+        )
+        .select_related("event", "room")
+        .order_by("starts_at", "title")
+    )
+    slots = {
+        slot.session_id: slot
+        for slot in SpeedMentoringSlot.objects.filter(session__in=[s.pk for s in sessions])
+    }
+    now = timezone.now()
+    for session in sessions:
+        session.slot = slots.get(session.pk)
+        if session.slot is not None:
+            session.slot.session = session
+        session.slot_state = slot_state(session=session, slot=session.slot, now=now)
+        session_annotate_state(session)  # as on the agenda, for the same card actions
+    return sessions
+
+
+def session_mentors_section(*, session: Session, user) -> AgendaSection | None:
+    """The session page of a Blood Buddies slot lists the mentors who signed up (the people a
+    trainee ranks), not the session's speakers."""
+    if session.registration_mode != Session.Mode.MATCHED:
+        return None
+    slot = SpeedMentoringSlot.objects.filter(session=session).first()
+    offers = list(offers_active(slot=slot)) if slot is not None else []
+    return AgendaSection(
+        template="mentorship/_session_mentors.html",
+        context={"session": session, "slot": slot, "offers": offers},
     )
 
 
@@ -71,6 +104,16 @@ def session_without_slot(*, session_id: int) -> Session | None:
         .filter(pk=session_id, is_published=True, kind=Session.Kind.SPEED_MENTORING)
         .first()
     )
+
+
+def sessions_open_to_trainees(*, sessions: list[Session]) -> set[int]:
+    """Of these speed-mentoring sessions, the ids of those a trainee can sign up for now: set
+    up as a slot, with sign-up open. For the agenda's "free seats" filter, through
+    `events.hooks.free_place_hooks` (events has already checked the session's capacity, start
+    and registration window). One query."""
+    now = timezone.now()
+    slots = SpeedMentoringSlot.objects.filter(session_id__in=[s.pk for s in sessions])
+    return {slot.session_id for slot in slots if slot.signup_is_open(now)}
 
 
 def offers_active(*, slot: SpeedMentoringSlot) -> QuerySet[MentorOffer]:
@@ -143,15 +186,38 @@ def participants_for_slot(*, slot: SpeedMentoringSlot) -> Participants:
 
 
 @dataclass
+class Ranked:
+    rank: int
+    offer: MentorOffer
+
+    @property
+    def withdrew(self) -> bool:
+        return self.offer.status != OfferStatus.ACTIVE
+
+
+@dataclass
 class SlotPage:
     slot: SpeedMentoringSlot
     offers: list[MentorOffer]
     trainee_count: int
     my_offer: MentorOffer | None
     my_signup: TraineeSignup | None
-    my_ranked_offer_ids: list[int]
+    my_ranking: list[Ranked]  # the person's ranked mentors, including ones who withdrew
     is_mentor: bool
-    signup_open: bool
+    may_be_trainee: bool
+    state: SlotState
+
+    @property
+    def signup_open(self) -> bool:
+        return self.state.mentors_may_sign_up
+
+    @property
+    def my_ranked_offer_ids(self) -> list[int]:
+        return [r.offer.pk for r in self.my_ranking if not r.withdrew]
+
+    @property
+    def withdrawn_ranked(self) -> list[Ranked]:
+        return [r for r in self.my_ranking if r.withdrew]
 
     @property
     def tables_left(self) -> int:
@@ -176,7 +242,7 @@ def slot_page(*, slot: SpeedMentoringSlot, user) -> SlotPage:
     offers = list(offers_active(slot=slot))
     trainee_count = signups_active(slot=slot).count()
     my_offer = my_signup = None
-    ranked: list[int] = []
+    ranking: list[Ranked] = []
     is_mentor = False
     if user.is_authenticated:
         my_offer = MentorOffer.objects.filter(slot=slot, mentor=user).first()
@@ -187,7 +253,10 @@ def slot_page(*, slot: SpeedMentoringSlot, user) -> SlotPage:
             .first()
         )
         if my_signup is not None:
-            ranked = list(my_signup.preferences.order_by("rank").values_list("offer_id", flat=True))
+            ranking = [
+                Ranked(rank=p.rank, offer=p.offer)
+                for p in my_signup.preferences.select_related("offer__mentor").order_by("rank")
+            ]
         is_mentor = bool(getattr(getattr(user, "profile", None), "is_mentor", False))
     return SlotPage(
         slot=slot,
@@ -195,9 +264,10 @@ def slot_page(*, slot: SpeedMentoringSlot, user) -> SlotPage:
         trainee_count=trainee_count,
         my_offer=my_offer,
         my_signup=my_signup,
-        my_ranked_offer_ids=ranked,
+        my_ranking=ranking,
         is_mentor=is_mentor,
-        signup_open=slot.signup_is_open(timezone.now()),
+        may_be_trainee=may_take_part_as_trainee(user),
+        state=slot_state(session=slot.session, slot=slot),
     )
 
 
@@ -300,7 +370,7 @@ def schedule_review(*, slot: SpeedMentoringSlot) -> Review:
             Q(status=SignupStatus.ABSENT)
             | Q(status=SignupStatus.ACTIVE) & ~Q(registration__status=Registration.Status.CONFIRMED)
         )
-        .select_related("trainee")
+        .select_related("trainee", "registration")
     )
     return Review(
         slot=slot,

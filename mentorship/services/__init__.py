@@ -4,6 +4,8 @@ from .followup import meeting_feedback_save, meeting_stay_in_touch_set
 from .schedule import (
     DraftResult,
     RepairResult,
+    UndoResult,
+    participant_absence_undo,
     participant_mark_absent,
     schedule_draft,
     schedule_draft_discard,
@@ -22,10 +24,12 @@ from .signups import (
 __all__ = [
     "DraftResult",
     "RepairResult",
+    "UndoResult",
     "meeting_feedback_save",
     "meeting_stay_in_touch_set",
     "mentor_offer_save",
     "mentor_offer_withdraw",
+    "participant_absence_undo",
     "participant_mark_absent",
     "schedule_draft",
     "schedule_draft_discard",

@@ -10,6 +10,8 @@
   cancelled; the repair re-fills only those conversations (the rounds they were in, with the
   people who lost them or people free in that round) and never moves anyone else. It notifies
   only the people whose rounds changed, once per repair (`bb:<slot>:changed:<revision>:<user>`).
+- `participant_absence_undo`: until the slot ends, the person takes part again and gets back
+  the conversations that can still take place (see `selectors.absence_undo_plan`).
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from events.models import Registration
+from events.services.cache import agenda_cache_bump
 
 from ..matching import Problem, solve
 from ..models import Meeting, MentorOffer, SpeedMentoringSlot, TraineeSignup
 from ..scoring import RANK_POINTS, SHARED_PATH_POINTS
-from ..selectors import Participants, participants_for_slot
+from ..selectors import Participants, absence_undo_plan, participants_for_slot
 from . import notices
 from .common import lock_slot
 
@@ -110,6 +113,7 @@ def schedule_draft(*, slot: SpeedMentoringSlot) -> DraftResult:
     )
     slot.matched_at = timezone.now()
     slot.save(update_fields=["matched_at", "updated_at"])
+    agenda_cache_bump(slot.session.event_id)  # the agenda tells each slot's state
     return DraftResult(
         meetings=schedule.count,
         total_score=schedule.total_score,
@@ -129,6 +133,7 @@ def schedule_draft_discard(*, slot: SpeedMentoringSlot) -> None:
     MentorOffer.objects.filter(slot=slot).update(table=None)
     slot.matched_at = None
     slot.save(update_fields=["matched_at", "updated_at"])
+    agenda_cache_bump(slot.session.event_id)
 
 
 def _participant_ids(slot: SpeedMentoringSlot) -> list[int]:
@@ -160,6 +165,7 @@ def schedule_publish(*, slot: SpeedMentoringSlot) -> int:
         return 0
     slot.published_at = timezone.now()
     slot.save(update_fields=["published_at", "updated_at"])
+    agenda_cache_bump(slot.session.event_id)
     people = set(_participant_ids(slot))
     notices.schedule_published(slot=slot, user_ids=people)
     mentors = MentorOffer.objects.filter(slot=slot, status=OfferStatus.ACTIVE)
@@ -189,7 +195,7 @@ def participant_mark_absent(*, slot: SpeedMentoringSlot, user: User) -> int:
     if offer is not None:
         offer.status = OfferStatus.ABSENT
         offer.save(update_fields=["status", "updated_at"])
-        notices.mentor_reminders_cancel(slot=slot, user_id=user.pk, reason="marked absent")
+        notices.mentor_reminders_cancel(slot=slot, user_id=user.pk, reason=notices.REASON_ABSENT)
         meetings = Meeting.objects.filter(offer=offer, status=SCHEDULED)
     else:
         signup.status = SignupStatus.ABSENT
@@ -199,6 +205,57 @@ def participant_mark_absent(*, slot: SpeedMentoringSlot, user: User) -> int:
     return meetings.update(
         status=CANCELLED, cancelled_at=now, revision=slot.revision + 1, updated_at=now
     )
+
+
+@dataclass
+class UndoResult:
+    restored: int
+    lost: int
+    notified: int
+
+
+@transaction.atomic
+def participant_absence_undo(*, slot: SpeedMentoringSlot, user: User) -> UndoResult:
+    """Staff: the person marked absent takes part again, until the slot ends. Each
+    conversation the absence cancelled comes back if it still can (`absence_undo_plan`); the
+    rest stay cancelled (a pending one is re-filled by the next repair, which then includes
+    the person). Nobody is emailed when nothing they were told changes; otherwise the
+    partners told of the cancellation, and the person if some rounds did not come back, get
+    their new rounds, as after a repair (a new revision)."""
+    slot = lock_slot(slot)
+    if slot.published_at is None:
+        raise ValidationError("Publish the schedule first.", code="not_published")
+    if timezone.now() >= slot.session.ends_at:
+        raise ValidationError("The slot is over; absences stay as they are.", code="over")
+    plan = absence_undo_plan(slot=slot, user_id=user.pk)
+    if plan is None:
+        raise ValidationError("That person is not marked absent in this slot.", code="not_found")
+    place = plan.place
+    if place.offer is not None:
+        place.offer.status = OfferStatus.ACTIVE
+        place.offer.save(update_fields=["status", "updated_at"])
+        notices.mentor_reminders_restore(slot=slot, user_id=user.pk)
+    else:
+        place.signup.status = SignupStatus.ACTIVE
+        place.signup.save(update_fields=["status", "updated_at"])
+    revision = slot.revision
+    if plan.notify:
+        # A new revision, like a repair's; cancellations still waiting for a repair move on
+        # to the next one.
+        revision = slot.revision + 1
+        Meeting.objects.filter(slot=slot, status=CANCELLED, revision=revision).exclude(
+            pk__in=[m.pk for m in plan.restore]
+        ).update(revision=revision + 1)
+    now = timezone.now()
+    Meeting.objects.filter(pk__in=[m.pk for m in plan.restore]).update(
+        status=SCHEDULED, cancelled_at=None, revision=revision, updated_at=now
+    )
+    if plan.notify:
+        slot.revision = revision
+        slot.save(update_fields=["revision", "updated_at"])
+        notices.schedule_changed(slot=slot, user_ids=plan.notify)
+        _touch_registrations(slot, plan.notify)
+    return UndoResult(restored=len(plan.restore), lost=len(plan.lost), notified=len(plan.notify))
 
 
 @dataclass

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from accounts.models import CareerPath, Profile, User
 from events.models import Registration, Session
+from events.rules import session_started_reason
 from events.services import registration_cancel, registration_create_matched
+from events.services.cache import agenda_cache_bump
 
 from ..models import (
     MAX_CAPACITY,
@@ -24,15 +26,12 @@ from ..models import (
     TraineeSignup,
 )
 from ..scoring import MAX_RANKED
+from ..selectors import local_moment, may_take_part_as_trainee
+from . import notices
 from .common import lock_slot
 
 OfferStatus = MentorOffer.Status
 SignupStatus = TraineeSignup.Status
-
-
-def _local(slot: SpeedMentoringSlot, moment) -> str:
-    tz = slot.session.event.tz
-    return f"{moment.astimezone(tz):%-d %B %Y at %H:%M} ({slot.session.event.timezone})"
 
 
 def signup_check_open(slot: SpeedMentoringSlot) -> None:
@@ -46,8 +45,12 @@ def signup_check_open(slot: SpeedMentoringSlot) -> None:
         raise ValidationError("Sign-up has closed: the matching has been run.", code="closed")
     if slot.signup_closes_at and timezone.now() >= slot.signup_closes_at:
         raise ValidationError(
-            f"Sign-up closed on {_local(slot, slot.signup_closes_at)}.", code="closed"
+            f"Sign-up closed on {local_moment(slot.session, slot.signup_closes_at)}.", code="closed"
         )
+    # From its start a slot's list of people is its history, for mentors as for trainees.
+    started = session_started_reason(slot.session)
+    if started:
+        raise ValidationError(started, code="closed")
 
 
 def _active_registration(slot: SpeedMentoringSlot, user: User) -> Registration | None:
@@ -81,6 +84,7 @@ def slot_ensure(
     )
     slot.full_clean()
     slot.save()
+    agenda_cache_bump(session.event_id)  # the agenda tells each slot's state
     return slot, True
 
 
@@ -116,7 +120,10 @@ def mentor_offer_save(
         staffed = MentorOffer.objects.filter(slot=slot, status=OfferStatus.ACTIVE).count()
         if staffed >= slot.tables:
             raise ValidationError(
-                f"All {slot.tables} tables of this slot have a mentor already.", code="full"
+                "Every table of this slot has a mentor already."
+                if slot.tables != 1
+                else "This slot's table has a mentor already.",
+                code="full",
             )
     excluded = excluded_institutions.strip()
     if offer is None:
@@ -132,7 +139,9 @@ def mentor_offer_save(
 
 @transaction.atomic
 def mentor_offer_withdraw(*, slot: SpeedMentoringSlot, mentor: User) -> MentorOffer:
-    """Before the deadline only; trainees' rankings of the mentor go with the offer."""
+    """Before the deadline only. Trainees' rankings of the mentor stay (their page shows
+    "withdrew"; the matching uses active mentors only) and each of those trainees is told by
+    email, so they can choose again; if the mentor signs up again, the rankings count again."""
     slot = lock_slot(slot)
     offer = MentorOffer.objects.filter(slot=slot, mentor=mentor, status=OfferStatus.ACTIVE).first()
     if offer is None:
@@ -145,7 +154,7 @@ def mentor_offer_withdraw(*, slot: SpeedMentoringSlot, mentor: User) -> MentorOf
         ) from exc
     offer.status = OfferStatus.WITHDRAWN
     offer.save(update_fields=["status", "updated_at"])
-    MentorPreference.objects.filter(offer=offer).delete()
+    notices.mentor_withdrew(slot=slot, offer=offer)
     return offer
 
 
@@ -166,6 +175,13 @@ def trainee_signup_save(
     signup_check_open(slot)
     if MentorOffer.objects.filter(slot=slot, mentor=trainee, status=OfferStatus.ACTIVE).exists():
         raise ValidationError("You staff a table in this slot as a mentor.", code="both")
+    if not may_take_part_as_trainee(trainee):
+        raise ValidationError(
+            "Blood Buddies pairs trainees with mentors. Your profile gives your career stage "
+            f"as “{trainee.profile.get_career_stage_display()}”: you are welcome to mentor "
+            "instead.",
+            code="not_trainee",
+        )
     preferred = list(preferred)
     if len(preferred) > MAX_RANKED:
         raise ValidationError(f"Rank at most {MAX_RANKED} mentors.", code="too_many")

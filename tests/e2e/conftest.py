@@ -100,7 +100,7 @@ def log_in(page: Page, base_url: str, *, email: str, password: str = PASSWORD) -
     page.goto(f"{base_url}/accounts/login/")
     page.locator('input[name="login"]').fill(email)
     page.locator('input[name="password"]').fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 

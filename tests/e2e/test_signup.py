@@ -23,7 +23,7 @@ def test_signup_then_confirm_by_email_link_then_log_in_shows_name_in_header(
     page.get_by_label("Email").fill("ada@example.org")
     page.get_by_label("Password:", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Password (again)").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
     assert [message.to for message in mailoutbox] == [["ada@example.org"]]
@@ -37,7 +37,7 @@ def test_signup_then_confirm_by_email_link_then_log_in_shows_name_in_header(
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     page.locator('input[name="login"]').fill("ada@example.org")
     page.locator('input[name="password"]').fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
 
     expect(page.locator(".site-header .who")).to_have_text("Ada Okafor")
     assert User.objects.get(email="ada@example.org").emailaddress_set.get().verified

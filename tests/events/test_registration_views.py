@@ -158,8 +158,9 @@ def test_register_for_a_clashing_session_names_it_and_offers_the_switch(event, s
     response = client.post(register_url(session), {"csrfmiddlewaretoken": token}, follow=True)
 
     content = response.content.decode()
+    switch = reverse("events:session_switch_confirm", kwargs={"slug": event.slug, "pk": session.pk})
     assert "This overlaps “Negotiating offers”, where you already have a seat." in content
-    assert f'<input type="hidden" name="replace" value="{other.pk}">' in content
+    assert re.search(rf'<a class="button" href="{switch}\?replace={other.pk}&amp;next=', content)
     assert active(session) == {}
 
 

@@ -144,7 +144,7 @@ def test_mentor_offer_save_refuses_when_every_table_is_staffed(session):
     assert exc.value.code == "full"
 
 
-def test_mentor_offer_withdraw_before_the_deadline_drops_the_trainees_rankings(slot):
+def test_mentor_offer_withdraw_before_the_deadline_keeps_the_trainees_rankings(slot):
     offer = offer_for(slot)
     signup = signup_for(slot, preferred=[offer])
 
@@ -152,7 +152,32 @@ def test_mentor_offer_withdraw_before_the_deadline_drops_the_trainees_rankings(s
 
     offer.refresh_from_db()
     assert offer.status == "withdrawn"
-    assert not MentorPreference.objects.filter(signup=signup).exists()
+    assert list(MentorPreference.objects.filter(signup=signup).values_list("offer", "rank")) == [
+        (offer.pk, 1)
+    ]
+
+
+def test_mentor_offer_withdraw_tells_each_trainee_who_ranked_them_once(slot):
+    offer = offer_for(slot)
+    ranked = [signup_for(slot, preferred=[offer]) for _ in range(2)]
+    signup_for(slot)  # did not rank them
+
+    mentor_offer_withdraw(slot=slot, mentor=offer.mentor)
+    offer_for(slot, mentor=offer.mentor)
+    mentor_offer_withdraw(slot=slot, mentor=offer.mentor)
+
+    told = Notification.objects.filter(kind="mentoring_mentor_withdrew")
+    assert sorted(told.values_list("user_id", flat=True)) == sorted(s.trainee_id for s in ranked)
+
+
+def test_schedule_draft_never_uses_a_withdrawn_mentor_a_trainee_ranked(slot):
+    leaving, staying = offer_for(slot), offer_for(slot)
+    signup_for(slot, preferred=[leaving, staying])
+    mentor_offer_withdraw(slot=slot, mentor=leaving.mentor)
+
+    schedule_draft(slot=slot)
+
+    assert {m.offer_id for m in scheduled(slot)} == {staying.pk}
 
 
 def test_mentor_offer_withdraw_after_the_deadline_is_refused(session):
@@ -185,6 +210,19 @@ def test_trainee_signup_save_puts_the_slot_on_the_agenda_with_ranked_mentors(slo
         (second.pk, 1),
         (first.pk, 2),
     ]
+
+
+@pytest.mark.parametrize("stage", ["early_career", "mid_career", "senior"])
+def test_trainee_signup_save_refuses_faculty_and_writes_nothing(slot, stage):
+    person = make_trainee()
+    person.profile.career_stage = stage
+    person.profile.save()
+
+    with pytest.raises(ValidationError) as exc:
+        signup_for(slot, trainee=person)
+
+    assert exc.value.code == "not_trainee"
+    assert not Registration.objects.filter(user=person).exists()
 
 
 def test_trainee_signup_save_refuses_a_clash_and_writes_nothing(event, slot):

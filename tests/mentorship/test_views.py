@@ -1,15 +1,19 @@
 """Blood Buddies pages: forms and their errors, who may open what, staff pages, my agenda and
 query counts that do not grow with the slot."""
 
+import re
+
 import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from events.models import Registration
+from mentorship import services as mentorship_services
 from mentorship.models import Meeting, MentorOffer, TraineeSignup
 from mentorship.services import schedule_draft, schedule_publish
 from notifications.models import Notification
+from notifications.services import notifications_dispatch_due
 from tests.factories import UserFactory
 
 from .conftest import at, make_mentor, make_slot, make_trainee, offer_for, signup_for, speed_session
@@ -60,6 +64,53 @@ def test_slot_page_shows_the_mentors_profiles(client, slot):
     assert "Dr. Grace Hopper" in page and "Navy Lab" in page and "Bio of Dr. Grace Hopper" in page
 
 
+def test_slot_page_shows_the_mentor_profiles_before_the_ranking_choices(slot):
+    offer = offer_for(slot, mentor=make_mentor("Dr. Grace Hopper"))
+
+    page = logged_in(make_trainee()).get(url("slot_detail", slot)).content.decode()
+
+    assert page.index(f'id="mentor-{offer.pk}"') < page.index('name="rank_1"')
+
+
+@pytest.mark.parametrize("stage", ["early_career", "mid_career", "senior"])
+def test_slot_page_does_not_offer_faculty_to_take_part_as_a_trainee(slot, stage):
+    mentor = make_mentor("Dr. Senior")
+    mentor.profile.career_stage = stage
+    mentor.profile.save()
+
+    page = logged_in(mentor).get(url("slot_detail", slot)).content.decode()
+
+    assert "Take part as a trainee" not in page and 'name="rank_1"' not in page
+    assert "Sign up to mentor" in page
+
+
+def test_slot_page_offers_a_trainee_to_take_part(slot):
+    page = logged_in(make_trainee()).get(url("slot_detail", slot)).content.decode()
+
+    assert "Take part as a trainee" in page and 'name="rank_1"' in page
+
+
+def test_slot_page_counts_one_mentor_and_one_trainee_in_the_singular(slot):
+    offer_for(slot)
+    signup_for(slot)
+
+    page = logged_in(make_trainee()).get(url("slot_detail", slot)).content.decode()
+
+    assert "1 of 8 tables staffed · 1 trainee signed up" in page
+
+
+def test_review_page_counts_one_mentor_and_one_trainee_in_the_singular(slot, staff):
+    offer_for(slot)
+    signup_for(slot)
+    client = logged_in(staff)
+
+    message = client.post(url("review_match", slot), follow=True).content.decode()
+    page = client.get(url("review", slot)).content.decode()
+
+    assert "1 conversation for 1 trainee and 1 mentor" in message
+    assert "1 mentor, 1 trainee" in page
+
+
 def test_slot_page_for_a_session_without_slot_settings_says_not_open_yet(client, event):
     session = speed_session(event)
 
@@ -96,6 +147,50 @@ def test_mentor_withdraws_in_the_browser(slot):
 
     offer.refresh_from_db()
     assert offer.status == "withdrawn"
+
+
+def test_trainee_sees_a_ranked_mentor_who_withdrew_marked_as_withdrew(slot):
+    leaving = offer_for(slot, mentor=make_mentor("Dr. Leaving"))
+    signup = signup_for(slot, preferred=[leaving])
+
+    logged_in(leaving.mentor).post(url("mentor_withdraw", slot))
+    page = logged_in(signup.trainee).get(url("slot_detail", slot)).content.decode()
+
+    assert 'Dr. Leaving — <span class="status clash">withdrew from this slot</span>' in page
+    assert "Dr. Leaving withdrew from this slot: choose another mentor." in page
+
+
+def test_trainee_re_ranks_after_a_mentor_withdrew(slot):
+    leaving = offer_for(slot, mentor=make_mentor("Dr. Leaving"))
+    staying = offer_for(slot, mentor=make_mentor("Dr. Staying"))
+    signup = signup_for(slot, preferred=[leaving, staying])
+    logged_in(leaving.mentor).post(url("mentor_withdraw", slot))
+    client = logged_in(signup.trainee)
+
+    client.post(url("trainee_signup", slot), {"rank_1": str(staying.pk)})
+
+    page = client.get(url("slot_detail", slot)).content.decode()
+    assert list(signup.preferences.values_list("offer_id", "rank")) == [(staying.pk, 1)]
+    assert "withdrew" not in page
+
+
+def test_trainee_is_emailed_when_a_mentor_they_ranked_withdraws(slot, mailbox):
+    leaving = offer_for(slot, mentor=make_mentor("Dr. Leaving"))
+    staying = offer_for(slot, mentor=make_mentor("Dr. Staying"))
+    signup_for(slot, preferred=[staying, leaving], trainee=make_trainee(email="tia@example.org"))
+    notifications_dispatch_due()  # the sign-up's own confirmation
+    before = mailbox.count()
+
+    logged_in(leaving.mentor).post(url("mentor_withdraw", slot))
+    notifications_dispatch_due()
+
+    (mail,) = mailbox.messages[before:]
+    text = mail["message"].get_body(preferencelist=("plain",)).get_content()
+    assert mail["to"] == ["tia@example.org"]
+    assert mail["message"]["Subject"] == "Dr. Leaving has withdrawn from Blood Buddies 1"
+    assert "Dr. Leaving, whom you ranked as choice 2, has withdrawn" in text
+    assert "Your other choices stand: Dr. Staying." in text
+    assert url("slot_detail", slot) in text
 
 
 def test_trainee_signs_up_with_interests_and_ranked_mentors(slot):
@@ -400,6 +495,35 @@ def test_session_page_links_to_the_slot(client, slot):
     page = client.get(slot.session.get_absolute_url()).content.decode()
 
     assert url("slot_detail", slot) in page
+
+
+def test_session_page_lists_the_slots_mentors_instead_of_the_speakers(client, event):
+    session = speed_session(event, speakers=["Dr. Nadia Petrova"])
+    slot = make_slot(session)
+    offer_for(
+        slot,
+        mentor=make_mentor("Dr. Grace Hopper", institution="Navy Lab", expertise=["industry"]),
+    )
+
+    page = client.get(session.get_absolute_url()).content.decode()
+
+    assert "Mentors in this slot" in page
+    assert "Dr. Grace Hopper" in page and "Navy Lab" in page and "Industry" in page
+    assert "Dr. Nadia Petrova" not in page and "Speakers" not in page
+
+
+def test_session_page_lists_the_same_mentors_the_ranking_offers(slot):
+    staying = offer_for(slot, mentor=make_mentor("Dr. Staying"))
+    leaving = offer_for(slot, mentor=make_mentor("Dr. Leaving"))
+    mentorship_services.mentor_offer_withdraw(slot=slot, mentor=leaving.mentor)
+    client = logged_in(make_trainee())
+
+    session_page = client.get(slot.session.get_absolute_url()).content.decode()
+    slot_page = client.get(url("slot_detail", slot)).content.decode()
+
+    ranking = re.search(r'<select name="rank_1".*?</select>', slot_page, flags=re.DOTALL).group(0)
+    assert re.findall(r">(Dr\. \w+)</option>", ranking) == ["Dr. Staying"]
+    assert staying.mentor.name in session_page and leaving.mentor.name not in session_page
 
 
 @pytest.mark.parametrize("page", ["changelist", "add", "change"])

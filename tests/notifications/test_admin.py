@@ -1,6 +1,7 @@
 """Staff: the outbox in admin (filters, errors, resend) and announcements composed in admin."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -22,6 +23,11 @@ OUTBOX = "/admin/notifications/notification/"
 def staff_client(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     return client
+
+
+def draft_of(preview) -> str:
+    """The key of the composed announcement on its preview page (sent by its Send button)."""
+    return re.search(r'name="draft" value="([^"]+)"', preview.content.decode()).group(1)
 
 
 def row(key, *, status="pending", error="", user=None):
@@ -91,21 +97,26 @@ def test_announcement_to_a_sessions_registrants_goes_through_the_outbox(
     selected = {"action": "announce", "_selected_action": [session.pk]}
 
     form = staff_client.post("/admin/events/session/", selected)
+    preview = staff_client.post(
+        "/admin/events/session/",
+        {
+            **selected,
+            "apply": "1",
+            "subject": "Room change",
+            "body": "We moved to W230.\nSee you!",
+            **include,
+        },
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
             "/admin/events/session/",
-            {
-                **selected,
-                "apply": "1",
-                "subject": "Room change",
-                "body": "We moved to W230.\nSee you!",
-                **include,
-            },
+            {**selected, "draft": draft_of(preview), "step": "send"},
             follow=True,
         )
 
     assert 'name="subject"' in form.content.decode()
-    assert f"Announcement queued for {len(expected)} people" in response.content.decode()
+    queued = "1 person" if len(expected) == 1 else f"{len(expected)} people"
+    assert f"Announcement queued for {queued}" in response.content.decode()
     announcement = Announcement.objects.get()
     rows = Notification.objects.filter(kind="announcement").order_by("pk")
     assert [r.key for r in rows] == [
@@ -141,11 +152,14 @@ def test_announcement_needs_someone_to_send_to(staff_client, make_session):
 def test_announcements_list_shows_delivery_counts(staff_client, make_session, mailbox):
     session = make_session(starts_at=timezone.now() + dt.timedelta(days=3))
     registration_create(session=session, user=UserFactory())
-    staff_client.post(
+    selected = {"action": "announce", "_selected_action": [session.pk]}
+    preview = staff_client.post(
         "/admin/events/session/",
-        {"action": "announce", "_selected_action": [session.pk], "apply": "1",
-         "subject": "Hi", "body": "x", "include_confirmed": "on"},
-    )  # fmt: skip
+        {**selected, "apply": "1", "subject": "Hi", "body": "x", "include_confirmed": "on"},
+    )
+    staff_client.post(
+        "/admin/events/session/", {**selected, "draft": draft_of(preview), "step": "send"}
+    )
     notifications_dispatch_due()
 
     page = staff_client.get("/admin/notifications/announcement/").content.decode()

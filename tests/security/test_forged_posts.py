@@ -225,6 +225,11 @@ TARGETS: dict[str, Target] = {
         lambda w: {"replace": [str(w.a.talk)], "next": ["/me/agenda/"]},
     ),
     "events:session_cancel": Target("trainee", _session, lambda w: {"next": ["/"]}),
+    "events:session_cancel_confirm": Target("trainee", _session, read_only=True, examples=2),
+    "events:session_switch_confirm": Target(
+        "trainee", lambda s: {"slug": s.slug, "pk": s.clash}, read_only=True, examples=2
+    ),
+    "events:event_list": Target("anonymous", read_only=True, examples=2),
     "events:lunch_grid": Target("trainee", _lunch, read_only=True, examples=2),
     "events:lunch_join": Target("trainee", _lunch),
     "events:lunch_take": Target("trainee", _cell, lambda w: {"waitlist": ["on"]}),
@@ -329,6 +334,11 @@ TARGETS: dict[str, Target] = {
     "mentorship:review_discard": Target("staff", lambda s: {"session_id": s.open_slot}),
     "mentorship:review_publish": Target("staff", lambda s: {"session_id": s.done_slot}),
     "mentorship:review_absent": Target(
+        "staff",
+        lambda s: {"session_id": s.done_slot},
+        lambda w: {"user": [str(w.users["trainee"])]},
+    ),
+    "mentorship:review_absent_undo": Target(
         "staff",
         lambda s: {"session_id": s.done_slot},
         lambda w: {"user": [str(w.users["trainee"])]},

@@ -36,35 +36,35 @@ DEMO_ACCOUNTS = [
 DEMO_LUNCH_KEY = "trainee-lunch-2019"
 DEMO_MENTOR_HOST = "Dr. Samuel Okoye"  # the demo mentor account hosts this table
 
-# career path, title, hosts (name, role, organisation, short bio); invented people
+# career path, title, hosts (name, role, organization, short bio); invented people
 DEMO_LUNCH_TABLES = [
-    ("clinical-malignant", "Leukaemia and lymphoma practice", [
+    ("clinical-malignant", "Leukemia and lymphoma practice", [
         (DEMO_MENTOR_HOST, "Professor of Medicine", "Lakeside Cancer Institute",
          "Physician-scientist in myeloid malignancies."),
-        ("Dr. Caroline Ashford", "Attending haematologist", "Bayview University Hospital",
+        ("Dr. Caroline Ashford", "Attending hematologist", "Bayview University Hospital",
          "Runs a lymphoma clinic and the fellowship's clinic curriculum."),
     ]),
     ("clinical-malignant", "Myeloma and transplant", [
         ("Dr. Emeka Obi", "Transplant physician", "Northfield Medical Center",
          "Cellular therapy and myeloma; mentors first-year fellows."),
     ]),
-    ("clinical-non-malignant", "Thrombosis and haemostasis", [
+    ("clinical-non-malignant", "Thrombosis and hemostasis", [
         ("Dr. Lena Hoffmann", "Associate professor", "Riverside University",
          "Anticoagulation and bleeding disorders clinics."),
     ]),
-    ("clinical-non-malignant", "Sickle cell disease and haemoglobinopathies", [
+    ("clinical-non-malignant", "Sickle cell disease and hemoglobinopathies", [
         ("Dr. Ricardo Salazar", "Clinic director", "Children's Hospital of the Gulf",
-         "Paediatric-to-adult transition care for sickle cell disease."),
+         "Pediatric-to-adult transition care for sickle cell disease."),
     ]),
-    ("medical-education", "Teaching and programme leadership", [
-        ("Dr. Sunita Kapoor", "Fellowship programme director", "Eastgate School of Medicine",
+    ("medical-education", "Teaching and program leadership", [
+        ("Dr. Sunita Kapoor", "Fellowship program director", "Eastgate School of Medicine",
          "Designs curricula and coaches new clinician-educators."),
     ]),
-    ("systems-based", "Quality, value and hospital haematology", [
-        ("Dr. William Tran", "Medical director, haematology service line",
-         "Metro Health System", "Consultative haematology and quality improvement."),
+    ("systems-based", "Quality, value and hospital hematology", [
+        ("Dr. William Tran", "Medical director, hematology service line",
+         "Metro Health System", "Consultative hematology and quality improvement."),
     ]),
-    ("private-practice", "Community oncology and haematology", [
+    ("private-practice", "Community oncology and hematology", [
         ("Dr. Angela Brooks", "Partner", "Sunshine Hematology Oncology Associates",
          "Twenty years in a community practice; building a group practice."),
     ]),
@@ -74,7 +74,7 @@ DEMO_LUNCH_TABLES = [
     ]),
     ("industry", "Drug development and medical affairs", [
         ("Dr. Hana Sato", "Clinical development lead", "Meridian Therapeutics",
-         "Leads early-phase trials in benign haematology."),
+         "Leads early-phase trials in benign hematology."),
     ]),
     ("phd-research", "Running a laboratory", [
         ("Dr. Olivia Grant", "Principal investigator", "Institute for Blood Research",
@@ -87,10 +87,10 @@ class Command(BaseCommand):
     help = "Loads the demo meeting (ash-2019) and demo accounts; safe to run again."
 
     def handle(self, *args, **options):
-        career_paths_ensure()  # the demo programme refers to the whole taxonomy
+        career_paths_ensure()  # the demo program refers to the whole taxonomy
         call_command(
             "import_agenda", "ash-2019", str(DEMO_CSV), create=True,
-            name="ASH 2019 Trainee Career Programme", timezone="America/New_York", city="Orlando",
+            name="ASH 2019 Trainee Career Program", timezone="America/New_York", city="Orlando",
             stdout=self.stdout, stderr=self.stderr,
         )  # fmt: skip
         for role, email, password, name, is_staff, profile_data in DEMO_ACCOUNTS:

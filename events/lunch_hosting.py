@@ -1,0 +1,63 @@
+"""A lunch host's duty on their own agenda and calendar: the tables they host (`TableHost.user`),
+the lunch's rotations in the event's zone, the room. Plugged in through events/hooks.py like
+any other extension, from `EventsConfig.ready()`."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from .hooks import AgendaSection, CalendarAdditions, CalendarItem
+from .lunch_selectors import HostDuty, lunch_host_duties_for_user, rotation_when
+
+
+def lunch_host_section(*, user, profile, registrations: list) -> AgendaSection | None:
+    """No query for people who are not mentors: hosts are picked among mentors' accounts."""
+    if profile is None or not profile.is_mentor:
+        return None
+    duties = lunch_host_duties_for_user(user=user)
+    if not duties:
+        return None
+    return AgendaSection(
+        template="events/_lunch_hosting.html",
+        context={"duties": duties},
+        starts_at=duties[0].session.starts_at,
+    )
+
+
+def _guests_url(duty: HostDuty, table) -> str:
+    session = duty.session
+    return settings.SITE_URL + reverse(
+        "events:lunch_table_guests",
+        kwargs={"slug": session.event.slug, "pk": session.pk, "table_id": table.pk},
+    )
+
+
+def host_duty_text(duty: HostDuty) -> str:
+    tz = duty.session.event.tz
+    lines = []
+    for table in duty.tables:
+        title = f": {table.title}" if table.title else ""
+        lines.append(f"You host Table {table.number}{title} ({table.career_path.name}).")
+        lines.append(f"Who is coming: {_guests_url(duty, table)}")
+    if duty.rotations:
+        lines.append("Guests move between tables at each rotation:")
+        lines += [f"Rotation {r.number}, {rotation_when(r, tz)}" for r in duty.rotations]
+    return "\n".join(lines)
+
+
+def lunch_host_calendar(*, user, registrations: list) -> CalendarAdditions:
+    extra = CalendarAdditions()
+    for duty in lunch_host_duties_for_user(user=user):
+        session = duty.session
+        numbers = ", ".join(str(table.number) for table in duty.tables)
+        label = "table" if len(duty.tables) == 1 else "tables"
+        extra.items.append(
+            CalendarItem(
+                uid=f"lunch-host-{session.pk}-{user.pk}",
+                session=session,
+                summary=f"{session.title} (host, {label} {numbers})",
+                description=host_duty_text(duty),
+                sequence=session.sequence,
+                last_modified=session.updated_at,
+            )
+        )
+    return extra
