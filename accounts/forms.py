@@ -1,13 +1,17 @@
 from django import forms
 
+from config.text import OneLineFormField
+
 from .models import CareerPath, CareerStage, Profile, User
 
 
 class SignupExtraForm(forms.Form):
     """Fields allauth's sign-up form adds to email and password (ACCOUNT_SIGNUP_FORM_CLASS)."""
 
-    name = forms.CharField(
-        label="Full name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    name = OneLineFormField(
+        label="Full name",
+        max_length=User._meta.get_field("name").max_length,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
     field_order = ["name", "email", "password1", "password2"]
@@ -18,7 +22,7 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    name = forms.CharField(label="Full name", max_length=150)
+    name = OneLineFormField(label="Full name", max_length=User._meta.get_field("name").max_length)
     interests = forms.ModelMultipleChoiceField(
         queryset=CareerPath.objects.all(),
         required=False,

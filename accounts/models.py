@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from config.text import MultiLineField, OneLineField
+
 
 class CareerStage(models.TextChoices):
     MEDICAL_STUDENT = "medical_student", "Medical student"
@@ -53,7 +55,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person; the email address is the login and there is no username."""
 
     email = models.EmailField("email address", unique=True)
-    name = models.CharField("full name", max_length=150, blank=True)
+    name = OneLineField("full name", max_length=150, blank=True)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -81,7 +83,7 @@ class CareerPath(models.Model):
     """The taxonomy of career paths, used for lunch tables, interests and mentor expertise."""
 
     slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=120, unique=True)
+    name = OneLineField(max_length=120, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -98,13 +100,13 @@ def _new_calendar_token() -> str:
 class Profile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
     career_stage = models.CharField(max_length=20, choices=CareerStage.choices, blank=True)
-    institution = models.CharField(max_length=200, blank=True)
+    institution = OneLineField(max_length=200, blank=True)
     interests = models.ManyToManyField(CareerPath, blank=True, related_name="interested_profiles")
-    pronouns = models.CharField(max_length=40, blank=True)
-    accessibility_needs = models.TextField(blank=True)
-    dietary_needs = models.CharField(max_length=200, blank=True)
+    pronouns = OneLineField(max_length=40, blank=True)
+    accessibility_needs = MultiLineField(max_length=500, blank=True)
+    dietary_needs = OneLineField(max_length=200, blank=True)
     is_mentor = models.BooleanField("I volunteer as a mentor", default=False)
-    mentor_bio = models.TextField("short bio", blank=True, max_length=1500)
+    mentor_bio = MultiLineField("short bio", blank=True, max_length=1500)
     expertise = models.ManyToManyField(CareerPath, blank=True, related_name="expert_profiles")
     # Secret for the private calendar subscription feed; revoking replaces it.
     calendar_token = models.CharField(max_length=64, unique=True, default=_new_calendar_token)

@@ -1,4 +1,3 @@
-import io
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -12,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from config.admin_time import AdminZone, moment_column
+from config.csv_safe import csv_download
 from notifications.admin import register_time_zones
 
 from . import admin_announce
@@ -193,10 +193,8 @@ class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
         session = get_object_or_404(Session, pk=pk)
         if not self.has_view_permission(request, session):
             return HttpResponse(status=403)
-        out = io.StringIO()
-        roster_write_csv(session=session, out=out)
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="roster-session-{session.pk}.csv"'
+        response = csv_download(f"roster-session-{session.pk}.csv")
+        roster_write_csv(session=session, out=response)
         return response
 
     def get_inlines(self, request, obj):

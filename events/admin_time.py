@@ -37,7 +37,9 @@ def zone_named(name: str, *, city: str = "") -> AdminZone | None:
     """The zone of an event that is being typed in (its form's `timezone` and `city`)."""
     try:
         return event_zone(Event(timezone=name, city=city))
-    except (ValueError, ZoneInfoNotFoundError):  # not a zone: the form says so on the field
+    # Not a zone (a folder such as "America" or a name too long for a file is an OSError):
+    # the form says so on the field.
+    except (ValueError, OSError, ZoneInfoNotFoundError):
         return None
 
 

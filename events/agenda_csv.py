@@ -8,9 +8,11 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from django.core.exceptions import ValidationError
+
 from accounts.models import CareerPath, CareerStage
 
-from .models import Session
+from .models import Room, Session, validate_speakers
 
 COLUMNS = [
     "key", "title", "kind", "day", "start", "end", "room", "capacity",
@@ -44,6 +46,30 @@ class AgendaRow:
 
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
+
+
+# Free-text columns and the model field whose limits (length, one line) they must meet.
+TEXT_COLUMNS = {
+    "key": Session._meta.get_field("key"),
+    "title": Session._meta.get_field("title"),
+    "room": Room._meta.get_field("name"),
+    "description": Session._meta.get_field("description"),
+}
+
+
+def _text_problems(value: dict[str, str]) -> list[str]:
+    problems = []
+    for column, model_field in TEXT_COLUMNS.items():
+        if value[column]:
+            try:
+                model_field.run_validators(value[column])
+            except ValidationError as exc:
+                problems.append(f"{column}: {exc.messages[0]}")
+    try:
+        validate_speakers(_split(value["speakers"]))
+    except ValidationError as exc:
+        problems.extend(f"speakers: {message}" for message in exc.messages)
+    return problems
 
 
 def parse_agenda(text: str) -> list[AgendaRow]:
@@ -140,6 +166,7 @@ def parse_agenda(text: str) -> list[AgendaRow]:
             else:
                 career_paths.append(paths_by_name[path.lower()])
 
+        errors.extend(_text_problems(value))
         if errors:
             problems.extend(f"line {line}: {error}" for error in errors)
             continue

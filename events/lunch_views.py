@@ -1,16 +1,16 @@
 """The career lunch's pages: trainees' grid and picks (one POST each), a host's table list,
 the staff overview and CSV roster per table."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+
+from config.csv_safe import csv_download, csv_writer
 
 from .lunch_forms import TablePickForm
 from .lunch_selectors import (
@@ -227,11 +227,8 @@ def lunch_table_roster_csv_view(request, slug: str, pk: int, table_id: int):
     session = lunch_get(event=event, pk=pk)
     table = lunch_table_get(session=session, pk=table_id)
     table.session = session
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="lunch-{session.pk}-table-{table.number}.csv"'
-    )
-    writer = csv.writer(response, lineterminator="\n")
+    response = csv_download(f"lunch-{session.pk}-table-{table.number}.csv")
+    writer = csv_writer(response)
     writer.writerow(ROSTER_COLUMNS)
     for seat in lunch_table_roster(table=table):
         profile = getattr(seat.user, "profile", None)

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from accounts.models import CareerPath, CareerStage
+from config.text import MaxCharsValidator, MultiLineField, OneLineField, validate_one_line
 
 
 def validate_timezone(value: str) -> None:
@@ -48,19 +49,43 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(session_public_q())
 
 
+SPEAKER_NAME_MAX_LENGTH = 150
+SPEAKERS_MAX = 50
+
+
+def validate_speakers(value) -> None:
+    """At most 50 names, each one line of at most 150 characters."""
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise ValidationError("A list of names.", code="invalid")
+    if len(value) > SPEAKERS_MAX:
+        raise ValidationError(
+            f"List at most {SPEAKERS_MAX} names (you typed {len(value)}).", code="too_many"
+        )
+    problems = []
+    for name in value:
+        try:
+            validate_one_line(name)
+            MaxCharsValidator(SPEAKER_NAME_MAX_LENGTH)(name)
+        except ValidationError as exc:
+            # No params: a name may hold a "%".
+            problems.append(ValidationError(f"“{name[:40]}”: {exc.messages[0]}"))
+    if problems:
+        raise ValidationError(problems)
+
+
 class Event(models.Model):
     """One annual meeting's trainee programme."""
 
     slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=200)
-    timezone = models.CharField(
+    name = OneLineField(max_length=200)
+    timezone = OneLineField(
         max_length=64, default="America/New_York", validators=[validate_timezone]
     )
-    city = models.CharField(max_length=120, blank=True)
-    venue = models.CharField(max_length=200, blank=True)
+    city = OneLineField(max_length=120, blank=True)
+    venue = OneLineField(max_length=200, blank=True)
     starts_on = models.DateField()
     ends_on = models.DateField()
-    description = models.TextField(blank=True)
+    description = MultiLineField(max_length=5000, blank=True)
     is_published = models.BooleanField(default=True)
     registration_opens_at = models.DateTimeField(null=True, blank=True)
     registration_closes_at = models.DateTimeField(null=True, blank=True)
@@ -97,10 +122,8 @@ class Event(models.Model):
 
 class Room(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms")
-    name = models.CharField(max_length=120)
-    location = models.CharField(
-        max_length=200, blank=True, help_text="Building, floor or directions."
-    )
+    name = OneLineField(max_length=120)
+    location = OneLineField(max_length=200, blank=True, help_text="Building, floor or directions.")
 
     class Meta:
         ordering = ["name"]
@@ -130,12 +153,12 @@ class Session(models.Model):
         TABLES = "tables", "Tables (career lunch)"
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
-    key = models.CharField(
+    key = OneLineField(
         max_length=80,
         blank=True,
         help_text="Stable identifier used by the CSV import; blank for hand-made sessions.",
     )
-    title = models.CharField(max_length=200)
+    title = OneLineField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -153,9 +176,12 @@ class Session(models.Model):
     )
     career_paths = models.ManyToManyField(CareerPath, blank=True, related_name="sessions")
     speakers = models.JSONField(
-        default=list, blank=True, help_text="Speakers or hosts, one name each."
+        default=list,
+        blank=True,
+        validators=[validate_speakers],
+        help_text="Speakers or hosts, one name each.",
     )
-    description = models.TextField(blank=True)
+    description = MultiLineField(max_length=5000, blank=True)
     is_published = models.BooleanField(default=True)
     registration_opens_at = models.DateTimeField(
         null=True, blank=True, help_text="Overrides the event's window."
@@ -303,7 +329,7 @@ class LunchTable(models.Model):
     career_path = models.ForeignKey(
         CareerPath, on_delete=models.PROTECT, related_name="lunch_tables"
     )
-    title = models.CharField(max_length=200, blank=True)
+    title = OneLineField(max_length=200, blank=True)
     seats = models.PositiveSmallIntegerField(
         "seats per rotation", default=8, validators=[MinValueValidator(1)]
     )
@@ -325,10 +351,10 @@ class TableHost(models.Model):
     """An expert hosting a table; linked to an account when the host should see the list."""
 
     table = models.ForeignKey(LunchTable, on_delete=models.CASCADE, related_name="hosts")
-    name = models.CharField(max_length=150)
-    role = models.CharField(max_length=150, blank=True)
-    organisation = models.CharField("organization", max_length=200, blank=True)
-    bio = models.TextField("short bio", max_length=600, blank=True)
+    name = OneLineField(max_length=150)
+    role = OneLineField(max_length=150, blank=True)
+    organisation = OneLineField("organization", max_length=200, blank=True)
+    bio = MultiLineField("short bio", max_length=600, blank=True)
     user = models.ForeignKey(
         "accounts.User",
         on_delete=models.SET_NULL,

@@ -105,9 +105,18 @@ def _attach_card_heads(event, version: int, sessions) -> None:
         session.card_head = heads[session.pk]
 
 
+def _agenda_form(request, event, version: int) -> AgendaFilterForm:
+    """The filters the page applies and shows: the known, valid ones only (kept on the
+    request, which needs them for the cache key and again to render)."""
+    form = getattr(request, "_agenda_form", None)
+    if form is None:
+        days = _versioned(event, version, "days", lambda: event_days(event=event))
+        form = request._agenda_form = AgendaFilterForm.normalised(request.GET, days=days)
+    return form
+
+
 def _agenda_body(request, event, version: int) -> str:
-    days = _versioned(event, version, "days", lambda: event_days(event=event))
-    form = AgendaFilterForm(request.GET or None, days=days)
+    form = _agenda_form(request, event, version)
     filters = form.filters()
     is_filtered = bool(filters)
     # Free places change with the clock (a session starts) and with table seats at the lunch,
@@ -181,15 +190,23 @@ def _is_cacheable(request) -> bool:
     )
 
 
-def _page_key(request, event_id: int, version: int) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:20]
-    return f"agenda:{event_id}:{version}:page:{path}"
+def _page_key(request, event_id: int, version: int, query: str | None = None) -> str:
+    """The page's path and its normalised filters, never the raw query string: parameters
+    the agenda does not know, or values it does not accept, make no new cache entry.
+    Without `query` (before the event is read) the filters are taken as they came; a key
+    with an invalid value then simply finds nothing."""
+    if query is None:
+        query = AgendaFilterForm.raw_filter_query(request.GET)
+    digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()[:20]
+    return f"agenda:{event_id}:{version}:page:{digest}"
 
 
 def _agenda(request, event):
     version = agenda_cache_version(event.pk)
     cacheable = _is_cacheable(request)
-    key = _page_key(request, event.pk, version)
+    key = _page_key(
+        request, event.pk, version, _agenda_form(request, event, version).filter_query()
+    )
     page = _anonymous_page(key) if cacheable else None
     if page is None:
         body = _agenda_body(request, event, version)
@@ -217,7 +234,10 @@ def session_detail(request, slug: str, pk: int):
 
 def _back(request, session):
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # A path on this site only: redirect() would read anything else as a URL pattern name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         return redirect(target)
     return redirect(session.get_absolute_url())
 

@@ -1,6 +1,7 @@
 from django import forms
 
 from accounts.models import CareerPath
+from config.text import MultiLineFormField
 
 from .models import MAX_CAPACITY, MentorOffer
 from .scoring import MAX_RANKED
@@ -16,7 +17,7 @@ class MentorOfferForm(forms.Form):
         initial=1,
         help_text=f"1 for one-on-one conversations, up to {MAX_CAPACITY} for a small group.",
     )
-    excluded_institutions = forms.CharField(
+    excluded_institutions = MultiLineFormField(
         label="Do not match me with trainees from",
         required=False,
         max_length=2000,
@@ -87,7 +88,7 @@ class FeedbackForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="1 = not useful, 5 = very useful.",
     )
-    comment = forms.CharField(
+    comment = MultiLineFormField(
         label="Comment (optional; staff see it)",
         required=False,
         max_length=1000,

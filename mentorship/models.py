@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import CareerPath
+from config.text import MultiLineField
 
 from .scoring import MAX_RANKED, institution_list
 from .text import counted
@@ -129,7 +130,7 @@ class MentorOffer(models.Model):
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)],
     )
-    excluded_institutions = models.TextField(
+    excluded_institutions = MultiLineField(
         "do not match me with trainees from",
         blank=True,
         max_length=2000,
@@ -271,7 +272,7 @@ class ConversationFeedback(models.Model):
     rating = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    comment = models.TextField(blank=True, max_length=1000)
+    comment = MultiLineField(blank=True, max_length=1000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

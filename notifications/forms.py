@@ -2,7 +2,9 @@ import re
 
 from django import forms
 
-from .models import NotificationPreference
+from config.text import MultiLineFormField, OneLineFormField
+
+from .models import Announcement, NotificationPreference
 
 
 class NotificationSettingsForm(forms.ModelForm):
@@ -39,9 +41,13 @@ def greeting_line(body: str) -> str | None:
 class AnnouncementForm(forms.Form):
     """Staff compose a message to a session's registrants (used by the session admin)."""
 
-    subject = forms.CharField(max_length=200, help_text="What people see in their inbox.")
-    body = forms.CharField(
+    subject = OneLineFormField(
+        max_length=Announcement._meta.get_field("subject").max_length,
+        help_text="What people see in their inbox.",
+    )
+    body = MultiLineFormField(
         label="Message",
+        max_length=Announcement._meta.get_field("body").max_length,
         widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
         help_text="Write the message only. Each email already begins “Dear …,” with the "
         "person's own name, and ends by saying it comes from the staff to the people of the "

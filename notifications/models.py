@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from config.text import MultiLineField, OneLineField
+
 
 class Notification(models.Model):
     """One email, written in the transaction that causes it and delivered later by Celery.
@@ -104,8 +106,8 @@ class Announcement(models.Model):
     """A message staff composed for a group of people (e.g. a session's registrants); each
     recipient gets one outbox row keyed `announcement:{id}:{user_id}`."""
 
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
+    subject = OneLineField(max_length=200)
+    body = MultiLineField(max_length=10000)
     target = models.CharField(
         max_length=300, help_text="Who it went to, in words (session and statuses)."
     )

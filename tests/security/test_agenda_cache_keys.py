@@ -1,0 +1,84 @@
+"""The cached anonymous agenda is keyed on the filters it applies, never on the raw query
+string: junk parameters or values cannot fill the shared cache (Redis) with copies."""
+
+import pytest
+import redis
+from django.conf import settings
+
+from events.models import Session
+from tests.admin_form import page_text
+from tests.factories import EventFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def event(redis_url):
+    event = EventFactory(slug="winter-2030")
+    SessionFactory(event=event, title="Grant writing", kind=Session.Kind.MICRO_LEARNING)
+    SessionFactory(event=event, title="Giving a talk", kind=Session.Kind.DIDACTIC)
+    return event
+
+
+def cached_pages() -> int:
+    """Whole agenda pages in the real shared cache (not the sessions or card parts)."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    return sum(1 for _ in client.scan_iter(match="*agenda:*:page:*"))
+
+
+def titles(response) -> list[str]:
+    text = page_text(response)
+    return [title for title in ("Grant writing", "Giving a talk") if title in text]
+
+
+def test_twenty_requests_with_unknown_parameters_store_one_page(client, event):
+    for n in range(20):
+        assert client.get(f"/events/{event.slug}/?junk{n}=x").status_code == 200
+
+    assert cached_pages() == 1
+
+
+def test_twenty_requests_with_invalid_filter_values_store_one_page(client, event):
+    for n in range(20):
+        client.get(f"/events/{event.slug}/?kind=junk{n}")
+        client.get(f"/events/{event.slug}/?day=2031-01-{n + 1:02d}")
+        client.get(f"/events/{event.slug}/?career_path=astrology-{n}")
+
+    assert cached_pages() == 1
+
+
+def test_a_request_with_an_invalid_filter_value_gets_the_unfiltered_agenda(client, event):
+    client.get(f"/events/{event.slug}/")
+
+    response = client.get(f"/events/{event.slug}/?kind=junk")
+
+    assert titles(response) == ["Grant writing", "Giving a talk"]
+
+
+def test_a_filtered_agenda_gets_its_own_cached_page(client, event):
+    unfiltered = client.get(f"/events/{event.slug}/")
+
+    filtered = client.get(f"/events/{event.slug}/?kind=didactic")
+
+    assert titles(unfiltered) == ["Grant writing", "Giving a talk"]
+    assert titles(filtered) == ["Giving a talk"]
+    assert cached_pages() == 2
+
+
+def test_junk_next_to_a_valid_filter_is_served_the_filtered_page_without_a_new_entry(client, event):
+    client.get(f"/events/{event.slug}/?kind=didactic")
+
+    responses = [
+        client.get(f"/events/{event.slug}/?kind=didactic&utm_source={n}&day=nope") for n in range(5)
+    ]
+
+    assert [titles(response) for response in responses] == [["Giving a talk"]] * 5
+    assert cached_pages() == 1
+
+
+def test_the_page_of_a_junk_request_does_not_echo_its_parameters(client, event):
+    client.get(f"/events/{event.slug}/?kind=didactic&marker=planted-text")
+
+    response = client.get(f"/events/{event.slug}/?kind=didactic")
+
+    assert "planted-text" not in response.content.decode()
