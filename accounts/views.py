@@ -1,3 +1,4 @@
+from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -34,3 +35,30 @@ def account_delete(request):
         messages.success(request, "Your account and everything in it have been deleted.")
         return redirect("home")
     return render(request, "accounts/account_delete.html", {"form": form})
+
+
+class ConfirmEmailView(allauth_views.ConfirmEmailView):
+    """allauth's confirmation page, except that a GET changes nothing.
+
+    allauth logs out whoever is logged in as another person as soon as the link is opened, so
+    a page embedding someone's link as an image would log out everyone who loads it. Here the
+    GET only shows the address and a Confirm button (saying that confirming ends the visitor's
+    own session); the logout happens with the confirmation, on the POST.
+    """
+
+    def logout_other_user(self, confirmation) -> None:
+        if self.request.method == "POST":
+            super().logout_other_user(confirmation)
+
+    def get_context_data(self, **kwargs) -> dict:
+        ctx = super().get_context_data(**kwargs)
+        visitor = self.request.user
+        ctx["logs_out_visitor"] = bool(
+            self.object
+            and visitor.is_authenticated
+            and visitor.pk != self.object.email_address.user_id
+        )
+        return ctx
+
+
+confirm_email = ConfirmEmailView.as_view()
