@@ -104,7 +104,8 @@ TEMPLATES = [
 # Database: PostgreSQL from DATABASE_URL, else a SQLite file. IMMEDIATE transactions take
 # SQLite's write lock at BEGIN, so capacity checks stay serialised instead of failing with
 # "database is locked" when two writers upgrade their read locks at once.
-if env.str("DATABASE_URL", default=""):
+_database_url = env.str("DATABASE_URL", default="")
+if _database_url:
     DATABASES = {"default": env.db("DATABASE_URL")}
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
     DATABASES["default"].setdefault("OPTIONS", {})
@@ -118,6 +119,12 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The demo meeting and its demo accounts (whose passwords the README publishes) come with the
+# embedded try-out only: `make run` loads them when there is no DATABASE_URL, and on a real
+# database only when asked for with DEMO=1.
+# (An empty DEMO, as in .env.example, means the default.)
+DEMO = env.bool("DEMO") if env.str("DEMO", default="") else not _database_url
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
