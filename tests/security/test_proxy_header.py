@@ -8,9 +8,13 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
+
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,3 +82,77 @@ def test_behind_one_trusted_proxy_its_https_header_makes_the_request_secure(tmp_
     seen = seen_by_django(tmp_path, TRUSTED_PROXY_COUNT="1")
 
     assert seen == {"secure": True, "status": 200, "location": None}
+
+
+# --- as gunicorn serves it --------------------------------------------------------------------
+
+
+@pytest.fixture
+def gunicorn(tmp_path):
+    """Starts `gunicorn config.wsgi:application` as make run and the image do (from the
+    project folder), in production settings that redirect plain HTTP to HTTPS."""
+    started = []
+
+    def start(**environment: str) -> str:
+        port = free_port()
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"TRUSTED_PROXY_COUNT", "SITE_URL", "DATABASE_URL", "REDIS_URL"}
+        }
+        env.update(
+            DJANGO_SETTINGS_MODULE="config.settings",
+            DEBUG="0",
+            SECRET_KEY="proxy-header-test-" + "k" * 40,
+            ALLOWED_HOSTS="127.0.0.1",
+            SECURE_SSL_REDIRECT="1",
+            SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+            CACHE_DIR=str(tmp_path / "cache"),
+            CELERY_DATA_DIR=str(tmp_path / "celery"),
+            **environment,
+        )
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi:application",
+             "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        started.append(proc)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, "gunicorn exited"
+            try:
+                httpx.get(f"{url}/healthz", timeout=2)
+                return url
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise AssertionError("gunicorn did not answer")
+
+    yield start
+    for proc in started:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def test_gunicorn_without_a_trusted_proxy_redirects_a_local_client_claiming_https(gunicorn):
+    url = gunicorn(TRUSTED_PROXY_COUNT="0")
+
+    response = httpx.get(f"{url}/me/agenda.ics", headers={"X-Forwarded-Proto": "https"})
+
+    assert response.status_code == 301
+    assert (
+        response.headers["location"] == f"https://127.0.0.1:{url.rsplit(':', 1)[1]}/me/agenda.ics"
+    )
+
+
+def test_gunicorn_behind_a_trusted_proxy_takes_its_https_header(gunicorn):
+    url = gunicorn(TRUSTED_PROXY_COUNT="1")
+
+    response = httpx.get(f"{url}/me/agenda.ics", headers={"X-Forwarded-Proto": "https"})
+
+    assert response.status_code == 302
+    assert response.headers["location"] == "/accounts/login/?next=/me/agenda.ics"
