@@ -173,6 +173,17 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Trainee Career Events] "
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Rate limits (allauth's own values, written out because the suite and docs rely on them).
+# Counters live in the cache, so with REDIS_URL every web process shares them. "ip" is the
+# client address (see TRUSTED_PROXY_COUNT), "key" the email address typed.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",  # any POST to the login form (staff's too: /admin/login/ leads there)
+    "login_failed": "10/m/ip,5/5m/key",  # wrong passwords; the right one is refused meanwhile
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+}
 # How many reverse proxies stand in front of the app (0: clients connect directly). Only
 # then are the X-Forwarded-* headers believed: rate limits key on REMOTE_ADDR, and behind N
 # trusted proxies allauth reads the client's address from X-Forwarded-For.
