@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import TRAINEE_STAGES
 from events.hooks import SessionNote
 from events.models import Registration, Session
-from events.rules import registration_window
+from events.rules import registration_window, session_started_reason
 
 from ..models import MentorOffer, SpeedMentoringSlot, TraineeSignup
 
@@ -59,6 +59,9 @@ def slot_state(
         return SlotState(PUBLISHED, "Sign-up has closed: the schedule is published.")
     if slot.matched_at is not None:
         return SlotState(MATCHING, "Sign-up has closed; staff are matching mentors and trainees.")
+    started = session_started_reason(session, now)
+    if started:
+        return SlotState(CLOSED, started)
     if not slot.signup_is_open(now):
         return SlotState(
             CLOSED,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import CareerPath, Profile, User
 from events.models import Registration, Session
+from events.rules import session_started_reason
 from events.services import registration_cancel, registration_create_matched
 from events.services.cache import agenda_cache_bump
 
@@ -46,6 +47,10 @@ def signup_check_open(slot: SpeedMentoringSlot) -> None:
         raise ValidationError(
             f"Sign-up closed on {local_moment(slot.session, slot.signup_closes_at)}.", code="closed"
         )
+    # From its start a slot's list of people is its history, for mentors as for trainees.
+    started = session_started_reason(slot.session)
+    if started:
+        raise ValidationError(started, code="closed")
 
 
 def _active_registration(slot: SpeedMentoringSlot, user: User) -> Registration | None:

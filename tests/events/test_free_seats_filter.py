@@ -179,7 +179,7 @@ def test_the_filter_follows_a_lunch_filling_up_without_waiting_for_the_cache(cli
 
 # --- query counts stay flat ------------------------------------------------------------------
 
-FREE_SEATS_AGENDA_QUERIES = 9  # event, days, paths, sessions, their paths, lunch ×3, slots
+FREE_SEATS_AGENDA_QUERIES = 10  # event, days, paths, sessions, their paths, lunch ×3, slots, slot notes
 
 
 @pytest.mark.parametrize("size", [3, 60])
