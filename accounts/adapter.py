@@ -30,6 +30,21 @@ def site_link(url, request, root: str):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": (
+            "Too many failed login attempts. Wait a few minutes, then try again, or reset "
+            "your password."
+        ),
+    }
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """The failed-login limit counts per address typed. allauth adds the host name the
+        request came in on, so each name the site answers to (localhost, 127.0.0.1, www…)
+        would grant a fresh set of attempts."""
+        login = credentials.get("email", credentials.get("username", ""))
+        return f"login:{login.lower()}"
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         user.name = (form.cleaned_data.get("name") or "").strip()

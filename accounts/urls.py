@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -7,4 +7,6 @@ app_name = "accounts"
 urlpatterns = [
     path("profile/", views.profile_edit, name="profile"),
     path("profile/delete/", views.account_delete, name="delete"),
+    # allauth's own address (this list is included first): a GET of the link changes nothing.
+    re_path(r"^confirm-email/(?P<key>[-:\w]+)/$", views.confirm_email, name="confirm_email"),
 ]

@@ -105,7 +105,8 @@ TEMPLATES = [
 # Database: PostgreSQL from DATABASE_URL, else a SQLite file. IMMEDIATE transactions take
 # SQLite's write lock at BEGIN, so capacity checks stay serialised instead of failing with
 # "database is locked" when two writers upgrade their read locks at once.
-if env.str("DATABASE_URL", default=""):
+_database_url = env.str("DATABASE_URL", default="")
+if _database_url:
     DATABASES = {"default": env.db("DATABASE_URL")}
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
     DATABASES["default"].setdefault("OPTIONS", {})
@@ -119,6 +120,12 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The demo meeting and its demo accounts (whose passwords the README publishes) come with the
+# embedded try-out only: `make run` loads them when there is no DATABASE_URL, and on a real
+# database only when asked for with DEMO=1.
+# (An empty DEMO, as in .env.example, means the default.)
+DEMO = env.bool("DEMO") if env.str("DEMO", default="") else not _database_url
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
@@ -167,8 +174,22 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Trainee Career Events] "
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
-# Rate limits key on REMOTE_ADDR; behind N trusted proxies allauth reads X-Forwarded-For.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Rate limits (allauth's own values, written out because the suite and docs rely on them).
+# Counters live in the cache, so with REDIS_URL every web process shares them. "ip" is the
+# client address (see TRUSTED_PROXY_COUNT), "key" the email address typed.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",  # any POST to the login form (staff's too: /admin/login/ leads there)
+    "login_failed": "10/m/ip,5/5m/key",  # wrong passwords; the right one is refused meanwhile
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+}
+# How many reverse proxies stand in front of the app (0: clients connect directly). Only
+# then are the X-Forwarded-* headers believed: rate limits key on REMOTE_ADDR, and behind N
+# trusted proxies allauth reads the client's address from X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -176,7 +197,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts the files whitenoise serves with DEBUG off.
+STATIC_ROOT = env.str("STATIC_ROOT", default="") or str(BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -246,7 +268,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
 
 # Security. With DEBUG off, `manage.py check --deploy --fail-level WARNING` is clean.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A client can send X-Forwarded-Proto itself: it says "https" only when a proxy that sets it
+# (and drops the client's own) terminates TLS in front of the app.
+if TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -1,6 +1,9 @@
+from allauth.account import views as allauth_views
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
+from accounts import views as account_views
 from events import views as event_views
 
 from . import views
@@ -11,6 +14,11 @@ admin.site.site_title = "Trainee Career Events"
 urlpatterns = [
     path("", event_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Staff log in, out and change their password through the site's own (throttled) pages;
+    # admin's URL names still resolve to these addresses, so its links and forms lead here.
+    path("admin/login/", account_views.admin_login),
+    path("admin/logout/", allauth_views.logout),
+    path("admin/password_change/", RedirectView.as_view(pattern_name="account_change_password")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

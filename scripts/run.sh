@@ -7,6 +7,10 @@
 # in var/secret_key. It serves plain HTTP on 127.0.0.1, so the production TLS settings
 # (HTTPS redirect, HSTS, secure-only cookies) are turned off here, explicitly, unless set.
 # DEBUG=1 runs the same processes for development.
+#
+# The demo meeting and its demo accounts are loaded only when the DEMO setting is on: by
+# default on the embedded SQLite database (no DATABASE_URL), on a database of your own only
+# with DEMO=1. Loading never changes an account that already exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UV=${UV:-uv}
@@ -25,7 +29,8 @@ run() { $UV run --frozen --no-sync "$@"; }
 
 mkdir -p var
 run python manage.py migrate --noinput -v0
-run python manage.py load_demo
+demo=$(run python manage.py load_demo --if-enabled)
+printf '%s\n' "$demo"
 if [ "$DEBUG" != 1 ]; then run python manage.py collectstatic --noinput -v0; fi
 
 pids=()
@@ -57,5 +62,12 @@ else
 fi
 echo "Trainee Career Events: http://127.0.0.1:${PORT}/ — ${mode}"
 if [ "$SITE_URL" != "http://127.0.0.1:${PORT}" ]; then echo "Links in emails point to ${SITE_URL}/"; fi
-echo "Ctrl-C stops web, worker and beat. Demo logins are printed above (trainee, mentor, staff)."
+logins=$(printf '%s\n' "$demo" | grep -E '^(trainee|mentor|staff): .* / password ' || true)
+if [ -n "$logins" ]; then
+  echo "Demo logins:"
+  printf '%s\n' "$logins" | sed 's/^/  /'
+else
+  echo "No demo loaded (DEMO=1 make run loads the demo meeting and its accounts)."
+fi
+echo "Ctrl-C stops web, worker and beat."
 wait -n "${pids[@]}"

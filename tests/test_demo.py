@@ -1,15 +1,23 @@
 """`manage.py load_demo`: the demo meeting and demo accounts, safe to run again."""
 
 import datetime as dt
+import os
 import re
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import connection
 
 from accounts.models import User
 from events.models import Event, Room, Session
+
+ROOT = Path(__file__).resolve().parents[1]
 
 ROLES = ["trainee", "mentor", "staff"]
 
@@ -28,6 +36,21 @@ def counts() -> dict[str, int]:
         "users": User.objects.count(),
         "email addresses": EmailAddress.objects.count(),
     }
+
+
+def _dotenv_names() -> set[str]:
+    path = ROOT / ".env"
+    if not path.exists():
+        return set()
+    lines = path.read_text().splitlines()
+    return {line.split("=", 1)[0].removeprefix("export ").strip() for line in lines if "=" in line}
+
+
+def database_url() -> str:
+    """pytest-django's test database, for a subprocess."""
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 def credentials(output: str) -> dict[str, tuple[str, str]]:
@@ -141,3 +164,181 @@ def test_demo_mentor_profile_is_a_mentor_with_expertise():
     assert profile.is_mentor
     assert profile.mentor_bio
     assert profile.expertise.exists()
+
+
+# --- demo accounts never raise anyone's rights (issue 10, item 10) ----------------------------
+
+
+@pytest.mark.django_db
+def test_demo_staff_account_is_staff_but_not_a_superuser():
+    email, _ = credentials(load_demo())["staff"]
+
+    staff = User.objects.get(email=email)
+    assert (staff.is_staff, staff.is_superuser) == (True, False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "permission",
+    [
+        "events.change_session",
+        "events.add_lunchtable",
+        "mentorship.change_speedmentoringslot",
+        "notifications.view_notification",
+        "accounts.view_user",
+    ],
+)
+def test_demo_staff_account_holds_the_programs_permissions(permission):
+    email, _ = credentials(load_demo())["staff"]
+
+    assert User.objects.get(email=email).has_perm(permission)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "permission", ["accounts.change_user", "accounts.delete_user", "auth.change_group"]
+)
+def test_demo_staff_account_cannot_manage_accounts_or_permissions(permission):
+    email, _ = credentials(load_demo())["staff"]
+
+    assert not User.objects.get(email=email).has_perm(permission)
+
+
+@pytest.mark.django_db
+def test_load_demo_does_not_give_rights_back_to_the_demo_staff_account():
+    load_demo()
+    User.objects.filter(email="staff@example.org").update(is_staff=False)
+
+    load_demo()
+
+    staff = User.objects.get(email="staff@example.org")
+    assert (staff.is_staff, staff.is_superuser) == (False, False)
+
+
+@pytest.mark.django_db
+def test_load_demo_leaves_an_existing_account_with_a_demo_address_as_it_is():
+    own = User.objects.create_user(
+        email="staff@example.org", password="own-secret-2030", name="Kim"
+    )
+
+    output = load_demo()
+
+    own.refresh_from_db()
+    assert (own.is_staff, own.is_superuser, own.name) == (False, False, "Kim")
+    assert own.check_password("own-secret-2030")
+    assert not own.groups.exists()
+    assert not EmailAddress.objects.filter(user=own).exists()
+    assert "staff: staff@example.org is an existing account" in output
+    assert "staff-demo-2019" not in output
+    assert "staff" not in credentials(output)
+
+
+@pytest.mark.django_db
+def test_load_demo_does_not_reset_a_changed_demo_password():
+    load_demo()
+    staff = User.objects.get(email="staff@example.org")
+    staff.set_password("changed-after-the-demo-1")
+    staff.save()
+
+    load_demo()
+
+    staff.refresh_from_db()
+    assert staff.check_password("changed-after-the-demo-1")
+
+
+@pytest.mark.django_db
+def test_load_demo_again_still_prints_the_logins_that_work():
+    load_demo()
+
+    output = load_demo()
+
+    assert set(credentials(output)) == set(ROLES)
+    assert "trainee: trainee@example.org / password trainee-demo-2019 (already there" in output
+
+
+@pytest.mark.django_db
+def test_load_demo_keeps_the_rights_of_a_demo_staff_group_made_by_someone_else():
+    Group.objects.create(name="Demo staff")
+
+    load_demo()
+
+    assert not Group.objects.get(name="Demo staff").permissions.exists()
+
+
+# --- the demo comes only with the demo: `make run` asks with --if-enabled -------------------
+
+
+@pytest.mark.django_db
+def test_load_demo_if_enabled_with_demo_off_loads_nothing_and_says_how(settings):
+    settings.DEMO = False
+    out = StringIO()
+
+    call_command("load_demo", if_enabled=True, stdout=out)
+
+    assert counts() == {k: 0 for k in counts()}
+    assert "Demo: not loaded" in out.getvalue()
+    assert "DEMO=1" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_load_demo_if_enabled_with_demo_on_loads_the_demo(settings):
+    settings.DEMO = True
+    out = StringIO()
+
+    call_command("load_demo", if_enabled=True, stdout=out)
+
+    assert Event.objects.filter(slug="ash-2019").exists()
+    assert set(credentials(out.getvalue())) == set(ROLES)
+
+
+def demo_setting(**environment: str) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEMO"}}
+    env.update(DEBUG="1", **environment)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c",
+         "from django.conf import settings; print(settings.DEMO)"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("environment", "demo"),
+    [
+        ({}, "True"),
+        ({"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/events"}, "False"),
+        ({"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/events", "DEMO": "1"}, "True"),
+        ({"DEMO": "0"}, "False"),
+        ({"DEMO": ""}, "True"),
+    ],
+)
+def test_demo_is_on_for_the_embedded_database_and_off_for_a_real_one(environment, demo):
+    if {"DATABASE_URL", "DEMO"} & _dotenv_names():
+        pytest.skip("a .env file in the project sets DATABASE_URL or DEMO")
+
+    assert demo_setting(**environment) == demo
+
+
+@pytest.mark.django_db(transaction=True)
+def test_make_runs_load_step_on_a_real_database_creates_no_demo_account(postgres):
+    """What scripts/run.sh runs, as its own process against a PostgreSQL database."""
+    env = {k: v for k, v in os.environ.items() if k != "DEMO"}
+    env.update(DEBUG="1", DATABASE_URL=database_url())
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "load_demo", "--if-enabled"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert "Demo: not loaded" in result.stdout
+    assert not User.objects.exists()
+    assert not Event.objects.exists()
+
+
+def test_run_script_loads_the_demo_only_if_enabled():
+    script = (ROOT / "scripts" / "run.sh").read_text()
+
+    assert "manage.py load_demo --if-enabled" in script
+    assert "manage.py load_demo\n" not in script

@@ -36,6 +36,7 @@ NOT_INHERITED = (
     "SECURE_COOKIES",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
     "DJANGO_SETTINGS_MODULE",
+    "DEMO",
 )
 
 
@@ -215,6 +216,15 @@ def test_run_mail_links_point_at_the_served_port(served):
     links = re.findall(r"https?://[^\s/\"<>]+/accounts/password/reset/key/\S+", served.output())
     assert links
     assert all(link.startswith(f"{served.url}/") for link in links)
+
+
+def test_run_on_the_embedded_database_loads_the_demo_and_repeats_its_logins_last(served):
+    output = served.output()
+    banner = output[output.index("Demo logins:") :]
+
+    assert "  trainee: trainee@example.org / password trainee-demo-2019" in banner
+    assert "  staff: staff@example.org / password staff-demo-2019" in banner
+    assert "Ctrl-C stops web, worker and beat." in banner
 
 
 def test_ctrl_c_stops_web_worker_and_beat(served):

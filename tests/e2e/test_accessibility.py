@@ -21,6 +21,7 @@ ANONYMOUS_PAGES = {
     "login": (lambda sessions: "/accounts/login/", 200),
     "signup": (lambda sessions: "/accounts/signup/", 200),
     "not-found": (lambda sessions: "/events/no-such-event/", 404),
+    "expired confirmation link": (lambda sessions: "/accounts/confirm-email/expired-key/", 200),
 }
 LOGGED_IN_PAGES = {
     "agenda": (lambda sessions: AGENDA, 200),
@@ -28,6 +29,7 @@ LOGGED_IN_PAGES = {
     "session waitlisted": (lambda sessions: sessions["waiting"].get_absolute_url(), 200),
     "my agenda": (lambda sessions: "/me/agenda/", 200),
     "profile": (lambda sessions: "/accounts/profile/", 200),
+    "staff area without access": (lambda sessions: "/admin/login/?next=/admin/", 403),
 }
 
 

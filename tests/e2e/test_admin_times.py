@@ -13,10 +13,11 @@ pytestmark = E2E
 
 
 def admin_log_in(page: Page, base_url: str, email: str) -> None:
+    """Staff going to admin's login page log in at the site's own login form."""
     page.goto(f"{base_url}/admin/login/")
-    page.locator('input[name="username"]').fill(email)
+    page.locator('input[name="login"]').fill(email)
     page.locator('input[name="password"]').fill(PASSWORD)
-    page.locator('input[type="submit"]').click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
 
 

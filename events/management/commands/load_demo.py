@@ -1,9 +1,12 @@
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
 
 from accounts.models import CareerPath, CareerStage, User
 from accounts.services import career_paths_ensure, profile_ensure
@@ -32,6 +35,14 @@ DEMO_ACCOUNTS = [
     ),
 ]  # fmt: skip
 
+
+# The demo staff account works the program without being a superuser: a group holding every
+# permission of the program's apps (events, the lunch, Blood Buddies, the outbox) and the
+# right to look people up.
+DEMO_STAFF_GROUP = "Demo staff"
+DEMO_STAFF_PERMISSIONS = Q(
+    content_type__app_label__in=["events", "mentorship", "notifications"]
+) | Q(content_type__app_label="accounts", codename__startswith="view_")
 
 DEMO_LUNCH_KEY = "trainee-lunch-2019"
 DEMO_MENTOR_HOST = "Dr. Samuel Okoye"  # the demo mentor account hosts this table
@@ -84,9 +95,26 @@ DEMO_LUNCH_TABLES = [
 
 
 class Command(BaseCommand):
-    help = "Loads the demo meeting (ash-2019) and demo accounts; safe to run again."
+    help = (
+        "Loads the demo meeting (ash-2019) and demo accounts; safe to run again. Accounts that "
+        "already exist are left as they are."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-enabled",
+            action="store_true",
+            help="Load only when the DEMO setting is on (as `make run` does): by default with "
+            "no DATABASE_URL, on a real database only with DEMO=1.",
+        )
 
     def handle(self, *args, **options):
+        if options["if_enabled"] and not settings.DEMO:
+            self.stdout.write(
+                "Demo: not loaded (DEMO is off, as it is by default when DATABASE_URL names a "
+                "database of your own; DEMO=1 loads the demo meeting and its demo accounts)"
+            )
+            return
         career_paths_ensure()  # the demo program refers to the whole taxonomy
         call_command(
             "import_agenda", "ash-2019", str(DEMO_CSV), create=True,
@@ -94,8 +122,9 @@ class Command(BaseCommand):
             stdout=self.stdout, stderr=self.stderr,
         )  # fmt: skip
         for role, email, password, name, is_staff, profile_data in DEMO_ACCOUNTS:
-            self._account(email, password, name, is_staff, dict(profile_data))
-            self.stdout.write(f"{role}: {email} / password {password}")
+            self.stdout.write(
+                f"{role}: " + self._account(email, password, name, is_staff, dict(profile_data))
+            )
         self._lunch()
         # Blood Buddies lives in the mentorship app (which builds on events): its own command.
         call_command("load_demo_mentoring", stdout=self.stdout, stderr=self.stderr)
@@ -126,16 +155,23 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
-    def _account(self, email, password, name, is_staff, profile_data):
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User.objects.create_user(email=email, password=password, name=name)
-        if is_staff and not user.is_superuser:
-            user.is_staff = user.is_superuser = True
-            user.save(update_fields=["is_staff", "is_superuser"])
-        EmailAddress.objects.update_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
+    def _account(self, email, password, name, is_staff, profile_data) -> str:
+        """Creates a demo account; returns the line that tells how to log in with it.
+
+        An account with the address already there is never touched: no new password, no
+        rights, no profile changes. It may be the demo's own account from an earlier run,
+        changed since, or a real account that happens to use the address."""
+        user = User.objects.filter(email__iexact=email).first()
+        if user is not None:
+            if user.has_usable_password() and user.check_password(password):
+                return f"{email} / password {password} (already there; left as it is)"
+            return f"{email} is an existing account with login details of its own; left as it is"
+        user = User.objects.create_user(email=email, password=password, name=name)
+        if is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+            user.groups.add(self._staff_group())
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         profile = profile_ensure(user=user)
         interests = profile_data.pop("interests", [])
         expertise = profile_data.pop("expertise", [])
@@ -144,3 +180,12 @@ class Command(BaseCommand):
         profile.save()
         profile.interests.set(CareerPath.objects.filter(slug__in=interests))
         profile.expertise.set(CareerPath.objects.filter(slug__in=expertise))
+        return f"{email} / password {password}"
+
+    def _staff_group(self) -> Group:
+        """The demo staff's permissions; a group of that name made by someone else keeps its
+        own (loading the demo never widens anyone's rights)."""
+        group, created = Group.objects.get_or_create(name=DEMO_STAFF_GROUP)
+        if created:
+            group.permissions.set(Permission.objects.filter(DEMO_STAFF_PERMISSIONS))
+        return group
