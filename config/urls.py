@@ -16,9 +16,13 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Staff log in, out and change their password through the site's own (throttled) pages;
     # admin's URL names still resolve to these addresses, so its links and forms lead here.
-    path("admin/login/", account_views.admin_login),
-    path("admin/logout/", allauth_views.logout),
-    path("admin/password_change/", RedirectView.as_view(pattern_name="account_change_password")),
+    path("admin/login/", account_views.admin_login, name="admin_login"),
+    path("admin/logout/", allauth_views.logout, name="admin_logout"),
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="account_change_password"),
+        name="admin_password_change",
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -295,6 +295,10 @@ TARGETS: dict[str, Target] = {
     ),
     "account_confirm_login_code": Target("anonymous", fields=lambda w: {"code": ["ABC123"]}),
     "account_confirm_email": Target("anonymous", lambda s: {"key": "x1-abc"}),
+    "accounts:confirm_email": Target("anonymous", lambda s: {"key": "x1-abc"}),
+    "admin_login": Target("anonymous", read_only=True, examples=2),
+    "admin_logout": Target("staff"),
+    "admin_password_change": Target("staff", read_only=True, examples=2),
     "account_reset_password_from_key_done": Target("anonymous", read_only=True, examples=2),
     "account_reset_password_from_key": Target(
         "anonymous",
