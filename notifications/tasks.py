@@ -17,13 +17,13 @@ DISPATCH_TIME_BUDGET = 240.0
 
 @shared_task(acks_late=True, ignore_result=True)
 def notification_deliver_task(notification_id: int) -> str:
-    from .services.delivery import notification_deliver
+    from .services.delivery import notification_deliver  # noqa: PLC0415 — services publish tasks
 
     return notification_deliver(notification_id=notification_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def notifications_dispatch_due_task() -> dict[str, int]:
-    from .services.delivery import notifications_dispatch_due
+    from .services.delivery import notifications_dispatch_due  # noqa: PLC0415 — as above
 
     return notifications_dispatch_due(time_budget=DISPATCH_TIME_BUDGET)
