@@ -10,7 +10,7 @@ from django.db import transaction
 
 from ..models import Announcement, Notification
 from .outbox import notification_enqueue, notifications_dispatch_soon
-from .types import Context, Person
+from .types import Context, Person, user_column
 
 ANNOUNCEMENT = "announcement"
 
@@ -60,7 +60,7 @@ def announcement_send(
         body=body,
         target=target,
         target_url=target_url,
-        created_by=created_by,
+        created_by=user_column(created_by),
         recipient_count=len(people),
     )
     data = announcement_context(

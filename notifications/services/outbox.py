@@ -18,7 +18,7 @@ from django.utils import timezone
 from ..models import Notification
 from .broker import delivery_after_commit, dispatch_after_commit
 from .delivery import RAW, notification_deliver
-from .types import Context, Person
+from .types import Context, Person, user_column
 
 Status = Notification.Status
 Category = Notification.Category
@@ -45,7 +45,7 @@ def notification_enqueue(
     notification, created = Notification.objects.get_or_create(
         key=key,
         defaults={
-            "user": user,
+            "user": user_column(user),
             "to_email": to_email,
             "kind": kind,
             "category": category,

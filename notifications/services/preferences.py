@@ -8,7 +8,7 @@ from django.core import signing
 from django.urls import reverse
 
 from ..models import Notification, NotificationPreference
-from .types import Person
+from .types import Person, user_column
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 REASON_REMINDERS_OFF = "the recipient turned reminders off"
@@ -35,7 +35,7 @@ def reminders_set(*, user: Person, enabled: bool) -> NotificationPreference:
     """Turns reminders on or off; transactional mail is unaffected. Pending reminders are
     checked at send time, so turning them off stops those already queued too."""
     preference, _ = NotificationPreference.objects.update_or_create(
-        user=user, defaults={"reminders_enabled": enabled}
+        user=user_column(user), defaults={"reminders_enabled": enabled}
     )
     return preference
 
