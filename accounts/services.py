@@ -1,6 +1,6 @@
 from django.db import transaction
 
-from .models import CareerPath, Profile, User
+from .models import CareerPath, Profile, User, _new_calendar_token
 
 # The career-path taxonomy of DESIGN.md (slug, name), in display order. Migration 0002 seeds
 # the same list; this copy lets load_demo restore it on a database where it was removed.
@@ -58,8 +58,6 @@ def profile_update(*, user: User, name: str, data: dict) -> Profile:
 @transaction.atomic
 def calendar_token_rotate(*, user: User) -> str:
     """Revoking a calendar subscription means issuing a new secret; the old URL then 404s."""
-    from .models import _new_calendar_token
-
     profile = Profile.objects.select_for_update().get(user=user)
     profile.calendar_token = _new_calendar_token()
     profile.save(update_fields=["calendar_token", "updated_at"])

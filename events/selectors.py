@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import CareerPath
+from accounts.models import CareerPath, User
 
 from .hooks import free_place_hooks, session_notes
 from .models import Event, Registration, Session, session_public_q
@@ -349,8 +349,6 @@ def roster_for_session(*, session: Session) -> list[Registration]:
 
 
 def user_get_by_calendar_token(*, token: str):
-    from accounts.models import User
-
     return User.objects.filter(profile__calendar_token=token, is_active=True).first()
 
 

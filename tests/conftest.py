@@ -56,13 +56,36 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+class RecordingBroker:
+    """Stands in for Celery at the outbox's broker seam: records what would be published."""
+
+    def __init__(self) -> None:
+        self.deliveries: list[int] = []
+        self.dispatches: list[int] = []
+
+    def deliver(self, notification_id: int) -> None:
+        self.deliveries.append(notification_id)
+
+    def dispatch(self) -> None:
+        self.dispatches.append(1)
+
+
 @pytest.fixture
-def scheduled_deliveries(monkeypatch):
-    """The broker is an edge: deliveries scheduled after commit are recorded here instead of
-    being pushed into a queue shared with other runs (filesystem or Redis)."""
-    scheduled: list[int] = []
-    monkeypatch.setattr("notifications.services._schedule", scheduled.append)
-    return scheduled
+def recording_broker():
+    """The broker is an edge: what the outbox publishes after commit is recorded here instead
+    of being pushed into a queue shared with other runs (filesystem or Redis)."""
+    from notifications.services import broker_use
+
+    recorder = RecordingBroker()
+    previous = broker_use(recorder)
+    yield recorder
+    broker_use(previous)
+
+
+@pytest.fixture
+def scheduled_deliveries(recording_broker):
+    """The ids of the rows handed to a worker after commit."""
+    return recording_broker.deliveries
 
 
 @pytest.fixture(autouse=True)

@@ -224,7 +224,7 @@ def _cancel(registration: Registration) -> None:
     notices.registration_cancelled(registration)
     if registration.session.registration_mode == Session.Mode.TABLES:
         # Leaving the career lunch frees the person's table seats (the session row is locked).
-        from .lunch import lunch_seats_release  # lunch.py builds on this module
+        from .lunch import lunch_seats_release  # noqa: PLC0415 — lunch.py builds on this module
 
         lunch_seats_release(session=registration.session, user=registration.user)
 

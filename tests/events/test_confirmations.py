@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from events.models import Registration, Session
-from events.services import notices, registration_cancel, registration_create
+from events.services import notices, registration_cancel, registration_create, registration_switch
 from notifications.models import Notification
 from notifications.services import notifications_dispatch_due
 from tests.factories import NY, EventFactory, SessionFactory, UserFactory
@@ -299,8 +299,6 @@ def test_a_cancellation_is_emailed_once(talk, person):
 
 
 def test_a_switch_sends_no_cancellation_email(event, talk, person):
-    from events.services import registration_switch
-
     clashing = SessionFactory(event=event, starts_at=at(10, 30))
     registration_create(session=talk, user=person)
 
