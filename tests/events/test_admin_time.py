@@ -12,8 +12,8 @@ from django.test import Client
 from events.models import Event, LunchRotation, Session
 from events.services import registration_create
 from tests.admin_form import form_data, page_text
+from tests.events.lunch.conftest import lunch_make
 from tests.factories import NY, EventFactory, SessionFactory, UserFactory
-from tests.lunch.conftest import lunch_make
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scheduled_deliveries")]
 

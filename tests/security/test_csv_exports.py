@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from accounts.models import Profile
 from events.services import registration_create, table_seat_take
+from tests.events.lunch.conftest import cell, lunch_make
 from tests.factories import SessionFactory, UserFactory
-from tests.lunch.conftest import cell, lunch_make
 
 pytestmark = [
     pytest.mark.django_db,

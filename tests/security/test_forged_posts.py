@@ -43,8 +43,8 @@ from mentorship.models import Meeting
 from mentorship.services import schedule_draft, schedule_publish
 from notifications.services import unsubscribe_token
 from tests.admin_form import form_data, page_text
+from tests.events.lunch.conftest import lunch_make
 from tests.factories import NY, PASSWORD, EventFactory, SessionFactory, UserFactory
-from tests.lunch.conftest import lunch_make
 from tests.mentorship.conftest import (
     make_mentor,
     make_slot,

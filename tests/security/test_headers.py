@@ -28,8 +28,8 @@ from django.test import Client
 from accounts.models import Profile
 from accounts.services import career_paths_ensure
 from tests.conftest import free_port, need
+from tests.events.lunch.conftest import lunch_make
 from tests.factories import PASSWORD, SessionFactory, UserFactory
-from tests.lunch.conftest import lunch_make
 from tests.mentorship.conftest import make_slot, speed_session
 from tests.security.routes import all_routes
 

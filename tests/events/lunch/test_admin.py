@@ -7,8 +7,8 @@ from django.test import Client
 
 from events.models import LunchTable, TableHost, TableSeat
 from events.services import table_seat_take
+from tests.events.lunch.conftest import cell
 from tests.factories import SessionFactory, UserFactory
-from tests.lunch.conftest import cell
 
 pytestmark = [
     pytest.mark.django_db,

@@ -13,8 +13,8 @@ from django.urls import reverse
 from accounts.models import Profile
 from events.models import Registration, Session, TableSeat
 from events.services import lunch_join, table_seat_take
+from tests.events.lunch.conftest import cell
 from tests.factories import UserFactory
-from tests.lunch.conftest import cell
 
 pytestmark = [
     pytest.mark.django_db,

@@ -14,8 +14,8 @@ from django.urls import reverse
 from accounts.models import CareerPath, CareerStage, Profile, User
 from events.models import Registration, Session, TableHost, TableSeat
 from events.services import registration_create, table_seat_take
+from tests.events.lunch.conftest import cell
 from tests.factories import SessionFactory, UserFactory
-from tests.lunch.conftest import cell
 
 pytestmark = [
     pytest.mark.django_db,
