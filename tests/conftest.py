@@ -14,6 +14,34 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 
+def pytest_configure(config):
+    """Under pytest-xdist each worker has its own PostgreSQL test database (pytest-django
+    adds the worker's id to its name) and, in the one Redis database of the run, its own key
+    prefix: clearing the cache between tests then never empties another worker's. Servers
+    that a test starts as subprocesses inherit the prefix through the environment."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and settings.REDIS_URL:
+        prefix = f"{settings.CACHES['default'].get('KEY_PREFIX') or 'tce'}-{worker}"
+        os.environ["CACHE_KEY_PREFIX"] = prefix
+        settings.CACHES["default"]["KEY_PREFIX"] = prefix
+
+
+def cache_clear() -> None:
+    """Empties the cache of this test process only (the whole database when it is alone)."""
+    if not settings.REDIS_URL or not os.environ.get("PYTEST_XDIST_WORKER"):
+        cache.clear()
+        return
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
 def need(condition: bool, reason: str) -> None:
     if condition:
         return
@@ -72,7 +100,7 @@ def _clear_cache(settings):
     if not settings.REDIS_URL:
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Rate limits and cached pages must not leak between tests (Redis is shared by the run).
-    cache.clear()
+    cache_clear()
     yield
 
 
