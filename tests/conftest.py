@@ -50,6 +50,51 @@ def need(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+# --- shared fixtures: one name, one meaning, for every test module --------------------------
+# A module that needs something else gives it a name of its own instead of redefining these.
+
+
+@pytest.fixture
+def event():
+    """The published meeting most tests take place at: New York time, Orlando, 6–9 Dec 2030."""
+    from tests.factories import EventFactory
+
+    return EventFactory(slug="ash-2030", name="ASH 2030 Trainee Programme")
+
+
+@pytest.fixture
+def trainee():
+    """A fellow with a verified address, not signed in."""
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def superuser():
+    """Staff with every permission, as Django admin's tests need."""
+    from tests.factories import UserFactory
+
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def staff_client(superuser):
+    """A browser of its own (not the test's `client`), signed in as `superuser`."""
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(superuser)
+    return browser
+
+
+@pytest.fixture
+def superuser_client(client, superuser):
+    """The test's `client`, signed in as `superuser`."""
+    client.force_login(superuser)
+    return client
+
+
 @pytest.fixture
 def postgres():
     """For tests whose point is concurrency: only PostgreSQL has real row locks."""

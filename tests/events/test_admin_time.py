@@ -23,13 +23,6 @@ SESSIONS = "/admin/events/session/"
 
 
 @pytest.fixture
-def staff_client() -> Client:
-    client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
-@pytest.fixture
 def orlando() -> Event:
     return EventFactory(slug="orlando-2030", name="Orlando 2030", city="Orlando")
 

@@ -40,11 +40,6 @@ def make_session(event, title, *, paths=(), **fields):
 
 
 @pytest.fixture
-def event():
-    return EventFactory(slug="ash-2030", name="ASH 2030 Trainee Programme")
-
-
-@pytest.fixture
 def programme(event):
     """Three sessions over two days with different kinds, paths and audiences."""
     return [

@@ -69,11 +69,6 @@ def session(event):
     return SessionFactory(event=event, title="Writing your first grant", capacity=2)
 
 
-@pytest.fixture
-def trainee():
-    return UserFactory()
-
-
 # --- one POST per action, CSRF-protected ---------------------------------------------------
 
 

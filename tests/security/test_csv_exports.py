@@ -62,12 +62,6 @@ def assert_no_formula(rows: list[list[str]]) -> None:
 
 
 @pytest.fixture
-def superuser_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
-@pytest.fixture
 def session_with_evil_names():
     session = SessionFactory(capacity=3)
     for user in evil_people():
