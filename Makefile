@@ -19,12 +19,14 @@ sync-dev: uv
 run: sync-dev
 	@PORT=$(PORT) UV="$(UV)" DEBUG="$(DEBUG)" bash scripts/run.sh
 
-## make test — the whole pytest suite (SQLite by default; PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+## make test — the whole pytest suite (SQLite by default; PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set),
+## on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process), a test module per worker at a time
+TEST_WORKERS ?= auto
 test: sync-dev browser
 	@# axe-core for the accessibility tests; without npm they skip (fail under REQUIRE_SERVICES=1).
 	@[ ! -f package-lock.json ] || [ -f node_modules/axe-core/axe.min.js ] || ! command -v npm >/dev/null || \
 		npm ci --silent --no-audit --no-fund || echo "note: npm ci failed; the axe-core tests cannot run"
-	@DEBUG=$${DEBUG:-1} $(UV) run --frozen pytest $(PYTEST_ARGS)
+	@DEBUG=$${DEBUG:-1} $(UV) run --frozen pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 ## make bench — benchmarks that print figures (see README, Performance)
 bench: sync-dev

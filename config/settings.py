@@ -135,7 +135,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "tce",
+            # Parallel test workers share one Redis database, each under its own prefix.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="") or "tce",
         }
     }
 else:

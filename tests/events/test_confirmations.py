@@ -13,7 +13,7 @@ from events.models import Registration, Session
 from events.services import notices, registration_cancel, registration_create, registration_switch
 from notifications.models import Notification
 from notifications.services import notifications_dispatch_due
-from tests.factories import NY, EventFactory, SessionFactory, UserFactory
+from tests.factories import NY, SessionFactory, UserFactory
 from tests.smtp import header
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scheduled_deliveries")]
@@ -55,11 +55,6 @@ def text(response) -> str:
 
 def messages_on(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
-
-
-@pytest.fixture
-def event():
-    return EventFactory(slug="ash-2030")
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from events.services import (
     table_seat_take,
 )
 from mentorship.models import SpeedMentoringSlot
-from tests.factories import NY, EventFactory, RoomFactory, SessionFactory, UserFactory, career_path
+from tests.factories import NY, RoomFactory, SessionFactory, UserFactory, career_path
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scheduled_deliveries")]
 
@@ -73,11 +73,6 @@ def buddies(event, title: str, *, start: dt.datetime, capacity: int = 20, **slot
         session=session, rounds=4, minutes_per_round=10, tables=8, **slot
     )
     return session
-
-
-@pytest.fixture
-def event():
-    return EventFactory()
 
 
 def test_lunch_with_a_free_table_seat_is_kept(client, event):

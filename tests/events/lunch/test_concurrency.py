@@ -9,8 +9,8 @@ from events.lunch_selectors import table_seat_position
 from events.models import Registration, TableSeat
 from events.services import TableFullError, table_seat_drop, table_seat_take
 from tests.concurrency import run_at_once
+from tests.events.lunch.conftest import cell
 from tests.factories import UserFactory
-from tests.lunch.conftest import cell
 
 # No serialized_rollback (it clashes with the content types other transactional tests leave
 # behind); the lunch fixture re-seeds the career paths a flush wipes.
