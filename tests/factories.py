@@ -4,7 +4,7 @@ import zoneinfo
 import factory
 from allauth.account.models import EmailAddress
 
-from accounts.models import CareerPath, CareerStage, Profile, User
+from accounts.models import CareerPath, CareerStage, MentorApproval, Profile, User
 from events.models import Event, Room, Session
 
 NY = zoneinfo.ZoneInfo("America/New_York")
@@ -68,3 +68,15 @@ class SessionFactory(factory.django.DjangoModelFactory):
 
 def career_path(slug: str) -> CareerPath:
     return CareerPath.objects.get(slug=slug)
+
+
+def approve_mentor(user: User) -> MentorApproval:
+    """The person as a coordinator approved them (no email): they enter matchings and read
+    the guest lists of the tables they host."""
+    from django.utils import timezone
+
+    approval, _ = MentorApproval.objects.update_or_create(
+        user=user,
+        defaults={"status": MentorApproval.Status.APPROVED, "decided_at": timezone.now()},
+    )
+    return approval

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import CareerPath
+from accounts.selectors import approved_mentor_q
 from events.hooks import AgendaSection, CalendarAdditions, CalendarItem
 from events.models import Registration, Session, session_public_q
 
@@ -154,7 +155,11 @@ def _published_meetings_for(user) -> list[Meeting]:
     return list(
         meetings_qs()
         .select_related("slot__session__event", "slot__session__room")
-        .filter(Q(signup__trainee=user) | Q(offer__mentor=user))
+        # A mentor reads their trainees only once approved (a pending mentor is never matched;
+        # this keeps it so for any row made before approval existed).
+        .filter(
+            Q(signup__trainee=user) | Q(approved_mentor_q("offer__mentor__"), offer__mentor=user)
+        )
         .filter(
             session_public_q("slot__session__"), slot__published_at__isnull=False, status=SCHEDULED
         )

@@ -14,7 +14,7 @@ from django.urls import reverse
 from accounts.models import CareerPath, CareerStage, Profile, User
 from events.models import Registration, Session, TableHost, TableSeat
 from events.services import registration_create, table_seat_take
-from tests.factories import SessionFactory, UserFactory
+from tests.factories import SessionFactory, UserFactory, approve_mentor
 from tests.lunch.conftest import cell
 
 pytestmark = [
@@ -378,6 +378,8 @@ def people(lunch):
     host, other_host = UserFactory(), UserFactory()
     TableHost.objects.filter(table__session=lunch, table__number=1).update(user=host)
     TableHost.objects.filter(table__session=lunch, table__number=3).update(user=other_host)
+    approve_mentor(host)
+    approve_mentor(other_host)
     staff = UserFactory(is_staff=True)
     return {"host": host, "other-host": other_host, "trainee": UserFactory(), "staff": staff}
 
