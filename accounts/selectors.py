@@ -1,4 +1,4 @@
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from .models import MentorApproval, Profile, User
 
@@ -20,6 +20,12 @@ def approved_mentor_q(prefix: str = "") -> Q:
     """Rows whose person (reached through `prefix`, e.g. "mentor__") is a mentor a coordinator
     approved: only they enter a matching or read a guest list."""
     return Q(**{f"{prefix}mentor_approval__status": APPROVED})
+
+
+def approved_mentor_exists(user_ref: str = "mentor_id") -> Exists:
+    """For an annotation: whether the row's person (the field `user_ref`) is an approved
+    mentor, in the same query."""
+    return Exists(MentorApproval.objects.filter(user=OuterRef(user_ref), status=APPROVED))
 
 
 def mentor_approval_get(*, user) -> MentorApproval | None:

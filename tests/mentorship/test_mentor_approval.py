@@ -295,3 +295,17 @@ def test_the_data_migration_approves_mentors_with_matched_conversations_only(slo
 
     statuses = dict(MentorApproval.objects.values_list("user_id", "status"))
     assert statuses == {matched.mentor_id: APPROVED, unmatched.pk: PENDING}
+
+
+def test_a_pending_mentors_agenda_card_and_my_agenda_say_the_table_is_held(slot):
+    mentor = make_mentor("Dr. Waiting", approved=False)
+    offer_for(slot, mentor, capacity=2)
+    client = logged_in(mentor)
+
+    card = text(client.get(slot.session.get_absolute_url()))
+    agenda = text(client.get(reverse("events:my_agenda")))
+
+    assert f"{WAITING} Your table in this slot is held until then." in card
+    assert "You mentor in this slot" not in card
+    assert WAITING in agenda
+    assert "Your table in this slot (2 trainees at once) is held" in agenda
