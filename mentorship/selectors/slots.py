@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -327,6 +327,7 @@ class Review:
     meeting_count: int
     total_score: int
     pending_changes: int  # conversations cancelled since the last repair
+    held_offers: list[MentorOffer] = field(default_factory=list)  # mentors awaiting approval
 
 
 def unmatched_reason(
@@ -405,4 +406,9 @@ def schedule_review(*, slot: SpeedMentoringSlot) -> Review:
         meeting_count=len(scheduled),
         total_score=sum(m.score for m in scheduled),
         pending_changes=pending,
+        held_offers=[
+            o
+            for o in offers_all
+            if o.status == OfferStatus.ACTIVE and o.pk not in {p.pk for p in participants.offers}
+        ],
     )

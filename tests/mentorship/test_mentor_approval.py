@@ -309,3 +309,17 @@ def test_a_pending_mentors_agenda_card_and_my_agenda_say_the_table_is_held(slot)
     assert "You mentor in this slot" not in card
     assert WAITING in agenda
     assert "Your table in this slot (2 trainees at once) is held" in agenda
+
+
+def test_the_staff_review_names_held_offers_apart_from_the_mentors_taking_part(slot):
+    offer_for(slot, make_mentor("Dr. Approved"))
+    offer_for(slot, make_mentor("Dr. Waiting", approved=False))
+    staff = UserFactory(is_staff=True, is_superuser=True)
+
+    page = text(logged_in(staff).get(slot_url(slot, "review")))
+
+    assert "Taking part 1 mentor, 0 trainees" in page
+    assert (
+        "Held 1 mentor offer waiting for a coordinator's approval, not in the matching: Dr. Waiting"
+        in page
+    )
