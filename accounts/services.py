@@ -1,6 +1,23 @@
-from django.db import transaction
+from datetime import UTC
 
-from .models import CareerPath, Profile, User, _new_calendar_token
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.services import notification_enqueue
+
+from .models import (
+    MENTOR_NOTE_MAX_LENGTH,
+    CareerPath,
+    MentorApproval,
+    Profile,
+    User,
+    _new_calendar_token,
+)
+
+ApprovalStatus = MentorApproval.Status
 
 # The career-path taxonomy of DESIGN.md (slug, name), in display order. Migration 0002 seeds
 # the same list; this copy lets load_demo restore it on a database where it was removed.
@@ -52,7 +69,76 @@ def profile_update(*, user: User, name: str, data: dict) -> Profile:
     profile.save()
     for field, value in m2m.items():
         getattr(profile, field).set(value)
+    if profile.is_mentor:
+        mentor_approval_request(user=user)
     return profile
+
+
+# --- mentor approval ----------------------------------------------------------------------------
+
+_mentor_declined_hooks: list = []
+
+
+def register_mentor_declined_hook(hook) -> None:
+    """Apps holding a pending mentor's offers register `hook(user=...)` to let them go when a
+    coordinator declines the person (accounts imports no other app)."""
+    if hook not in _mentor_declined_hooks:
+        _mentor_declined_hooks.append(hook)
+
+
+@transaction.atomic
+def mentor_approval_request(*, user: User) -> MentorApproval:
+    """A person offers to mentor: pending until a coordinator decides. Approval is once per
+    person, so an existing record (pending, approved or declined) stays as it is."""
+    approval, _ = MentorApproval.objects.get_or_create(user=user)
+    return approval
+
+
+@transaction.atomic
+def mentor_approval_decide(
+    *,
+    approval: MentorApproval,
+    approve: bool,
+    note: str = "",
+    decided_by: User | None,
+    notify: bool = True,
+) -> MentorApproval:
+    """A coordinator approves or declines a pending mentor, with a note. Approving emails the
+    mentor (once: the outbox key is the record's); declining lets their held offers go. A
+    decision is final: a second one is refused and changes nothing."""
+    approval = MentorApproval.objects.select_for_update().select_related("user").get(pk=approval.pk)
+    if approval.status != ApprovalStatus.PENDING:
+        decided_at = approval.decided_at or timezone.now()
+        raise ValidationError(
+            f"{approval.user.get_full_name()} was already {approval.get_status_display().lower()}"
+            " on "
+            f"{decided_at.astimezone(UTC):%b %-d, %Y, %H:%M} UTC.",
+            code="decided",
+        )
+    note = note.strip()
+    limit = MENTOR_NOTE_MAX_LENGTH
+    if len(note) > limit:
+        raise ValidationError(f"Keep the note under {limit} characters.", code="note_too_long")
+    approval.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.DECLINED
+    approval.note = note
+    approval.decided_by = decided_by
+    approval.decided_at = timezone.now()
+    approval.save(update_fields=["status", "note", "decided_by", "decided_at", "updated_at"])
+    if approve and notify:
+        notification_enqueue(
+            user=approval.user,
+            kind="mentor_approved",
+            key=f"mentor-approval:{approval.pk}:approved",
+            context={
+                "note": note,
+                "profile_url": settings.SITE_URL + reverse("accounts:profile"),
+                "mentorship_url": settings.SITE_URL + reverse("mentorship:index"),
+            },
+        )
+    if not approve:
+        for hook in _mentor_declined_hooks:
+            hook(user=approval.user)
+    return approval
 
 
 @transaction.atomic

@@ -5,6 +5,8 @@ any other extension, from `EventsConfig.ready()`."""
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.selectors import is_approved_mentor
+
 from .hooks import AgendaSection, CalendarAdditions, CalendarItem
 from .lunch_selectors import HostDuty, lunch_host_duties_for_user, rotation_when
 
@@ -18,7 +20,8 @@ def lunch_host_section(*, user, profile, registrations: list) -> AgendaSection |
         return None
     return AgendaSection(
         template="events/_lunch_hosting.html",
-        context={"duties": duties},
+        # Who is coming is trainees' data: shown to hosts a coordinator approved as mentors.
+        context={"duties": duties, "sees_guests": is_approved_mentor(user)},
         starts_at=duties[0].session.starts_at,
     )
 
@@ -31,13 +34,14 @@ def _guests_url(duty: HostDuty, table) -> str:
     )
 
 
-def host_duty_text(duty: HostDuty) -> str:
+def host_duty_text(duty: HostDuty, *, sees_guests: bool = True) -> str:
     tz = duty.session.event.tz
     lines = []
     for table in duty.tables:
         title = f": {table.title}" if table.title else ""
         lines.append(f"You host Table {table.number}{title} ({table.career_path.name}).")
-        lines.append(f"Who is coming: {_guests_url(duty, table)}")
+        if sees_guests:
+            lines.append(f"Who is coming: {_guests_url(duty, table)}")
     if duty.rotations:
         lines.append("Guests move between tables at each rotation:")
         lines += [f"Rotation {r.number}, {rotation_when(r, tz)}" for r in duty.rotations]
@@ -46,7 +50,9 @@ def host_duty_text(duty: HostDuty) -> str:
 
 def lunch_host_calendar(*, user, registrations: list) -> CalendarAdditions:
     extra = CalendarAdditions()
-    for duty in lunch_host_duties_for_user(user=user):
+    duties = lunch_host_duties_for_user(user=user)
+    sees_guests = bool(duties) and is_approved_mentor(user)
+    for duty in duties:
         session = duty.session
         numbers = ", ".join(str(table.number) for table in duty.tables)
         label = "table" if len(duty.tables) == 1 else "tables"
@@ -55,7 +61,7 @@ def lunch_host_calendar(*, user, registrations: list) -> CalendarAdditions:
                 uid=f"lunch-host-{session.pk}-{user.pk}",
                 session=session,
                 summary=f"{session.title} (host, {label} {numbers})",
-                description=host_duty_text(duty),
+                description=host_duty_text(duty, sees_guests=sees_guests),
                 sequence=session.sequence,
                 last_modified=session.updated_at,
             )

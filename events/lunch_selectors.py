@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import CareerPath
+from accounts.selectors import approved_mentor_q, is_approved_mentor
 
 from .models import (
     Event,
@@ -227,6 +228,8 @@ def lunch_grid(*, session: Session, user) -> LunchGrid:
         rows.append(
             GridRow(table=table, cells=cells, is_interest=table.career_path_id in interests)
         )
+    if hosted and not is_approved_mentor(user):
+        hosted = []  # the links to guest lists only where they open: approved mentors
     return LunchGrid(
         session=session, rotations=rotations, rows=rows, picks=picks, hosted_tables=hosted
     )
@@ -294,7 +297,8 @@ def lunch_table_get_for_host(*, session: Session, pk: int, user) -> LunchTable:
     lunch). Anyone else, another table or another lunch's table: 404."""
     tables = LunchTable.objects.select_related("career_path").filter(session=session)
     if not user.is_staff:
-        tables = tables.filter(hosts__user=user).distinct()
+        # A host reads the list once a coordinator has approved them as a mentor.
+        tables = tables.filter(approved_mentor_q("hosts__user__"), hosts__user=user).distinct()
     table = tables.filter(pk=pk).first()
     if table is None:
         raise Http404("No such table.")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.selectors import MENTOR_PENDING, is_approved_mentor
 from events.rules import session_is_public
 from events.selectors import event_get_current, sessions_annotate_for_user
 
@@ -99,7 +100,11 @@ def mentor_signup(request, session_id: int):
     _act(
         request,
         lambda: services.mentor_offer_save(slot=slot, mentor=request.user, **form.cleaned_data),
-        "You are signed up to mentor in this slot. Thank you!",
+        lambda offer: (
+            (messages.SUCCESS, "You are signed up to mentor in this slot. Thank you!")
+            if is_approved_mentor(request.user)
+            else (messages.INFO, f"{MENTOR_PENDING} We hold your table until then.")
+        ),
     )
     return redirect(_slot_url(slot))
 

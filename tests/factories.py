@@ -3,8 +3,9 @@ import zoneinfo
 
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
-from accounts.models import CareerPath, CareerStage, Profile, User
+from accounts.models import CareerPath, CareerStage, MentorApproval, Profile, User
 from events.models import (
     Event,
     LunchRotation,
@@ -300,5 +301,25 @@ class AnnouncementFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory, is_staff=True)
 
 
+class MentorApprovalFactory(factory.django.DjangoModelFactory):
+    """A pending offer to mentor; `approve_mentor` records a coordinator's approval."""
+
+    class Meta:
+        model = MentorApproval
+        django_get_or_create = ("user",)
+
+    user = factory.SubFactory(UserFactory)
+
+
 def career_path(slug: str) -> CareerPath:
     return CareerPath.objects.get(slug=slug)
+
+
+def approve_mentor(user: User) -> MentorApproval:
+    """The person as a coordinator approved them (no email): they enter matchings and read
+    the guest lists of the tables they host."""
+    approval, _ = MentorApproval.objects.update_or_create(
+        user=user,
+        defaults={"status": MentorApproval.Status.APPROVED, "decided_at": timezone.now()},
+    )
+    return approval

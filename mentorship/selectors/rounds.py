@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import CareerPath
+from accounts.selectors import approved_mentor_exists, approved_mentor_q
 from events.hooks import AgendaSection, CalendarAdditions, CalendarItem
 from events.models import Registration, Session, session_public_q
 
@@ -154,7 +155,11 @@ def _published_meetings_for(user) -> list[Meeting]:
     return list(
         meetings_qs()
         .select_related("slot__session__event", "slot__session__room")
-        .filter(Q(signup__trainee=user) | Q(offer__mentor=user))
+        # A mentor reads their trainees only once approved (a pending mentor is never matched;
+        # this keeps it so for any row made before approval existed).
+        .filter(
+            Q(signup__trainee=user) | Q(approved_mentor_q("offer__mentor__"), offer__mentor=user)
+        )
         .filter(
             session_public_q("slot__session__"), slot__published_at__isnull=False, status=SCHEDULED
         )
@@ -170,6 +175,11 @@ class AgendaSlot:
     offer: MentorOffer | None = None  # the mentor's own offer
 
     @property
+    def is_held(self) -> bool:
+        """A mentor's offer waiting for a coordinator's approval: no rounds, no trainees."""
+        return self.offer is not None and not getattr(self.offer, "mentor_is_approved", True)
+
+    @property
     def is_mentor(self) -> bool:
         return self.role == "mentor"
 
@@ -182,9 +192,9 @@ def _active_offers_of(user) -> list[MentorOffer]:
     """The slots the person mentors in, published or not: a mentor's table is on their agenda
     from the moment they sign up."""
     return list(
-        MentorOffer.objects.filter(
-            session_public_q("slot__session__"), mentor=user, status=ACTIVE
-        ).select_related("slot__session__event", "slot__session__room")
+        MentorOffer.objects.filter(session_public_q("slot__session__"), mentor=user, status=ACTIVE)
+        .select_related("slot__session__event", "slot__session__room")
+        .annotate(mentor_is_approved=approved_mentor_exists())
     )
 
 
@@ -269,7 +279,12 @@ def calendar_additions_for_user(*, user, registrations: list) -> CalendarAdditio
                 extra.notes.setdefault(item.registration_id, []).append(text)
             continue
         session = item.slot.session
-        if not item.is_published:
+        if item.is_held:
+            text = (
+                "Blood Buddies — your mentor offer is waiting for a coordinator's approval; "
+                "your table is held until then."
+            )
+        elif not item.is_published:
             text = (
                 "Blood Buddies — you mentor at a table"
                 + (f", {counted(item.offer.capacity, 'trainee')} at once" if item.offer else "")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import CareerPath
+from accounts.models import CareerPath, MentorApproval
+from accounts.selectors import approved_mentor_q, mentor_approval_get
 from events.hooks import AgendaSection
 from events.models import Event, Registration, Session, session_public_q
 from events.selectors import session_annotate_state
@@ -116,8 +117,12 @@ def sessions_open_to_trainees(*, sessions: list[Session]) -> set[int]:
 
 
 def offers_active(*, slot: SpeedMentoringSlot) -> QuerySet[MentorOffer]:
+    """The mentors taking part: signed up and approved by a coordinator. Offers of mentors
+    still waiting are held: trainees do not see them and the matching leaves them out."""
     return (
-        MentorOffer.objects.filter(slot=slot, status=OfferStatus.ACTIVE)
+        MentorOffer.objects.filter(
+            approved_mentor_q("mentor__"), slot=slot, status=OfferStatus.ACTIVE
+        )
         .select_related("mentor__profile")
         .prefetch_related(_EXPERTISE)
         .order_by("created_at", "id")
@@ -205,6 +210,19 @@ class SlotPage:
     is_mentor: bool
     may_be_trainee: bool
     state: SlotState
+    staffed: int = 0  # tables taken, held offers of mentors waiting for approval included
+    approval: MentorApproval | None = None  # the person's own mentor approval, if any
+
+    @property
+    def mentor_status(self) -> str:
+        """One of "pending", "approved", "declined"; "" for someone who never offered to mentor."""
+        if self.approval is not None:
+            return self.approval.status
+        return MentorApproval.Status.PENDING if self.is_mentor else ""
+
+    @property
+    def offer_is_held(self) -> bool:
+        return self.i_mentor and self.mentor_status != MentorApproval.Status.APPROVED
 
     @property
     def signup_open(self) -> bool:
@@ -220,7 +238,7 @@ class SlotPage:
 
     @property
     def tables_left(self) -> int:
-        return max(self.slot.tables - len(self.offers), 0)
+        return max(self.slot.tables - self.staffed, 0)
 
     @property
     def i_mentor(self) -> bool:
@@ -239,10 +257,12 @@ class SlotPage:
 
 def slot_page(*, slot: SpeedMentoringSlot, user) -> SlotPage:
     offers = list(offers_active(slot=slot))
+    staffed = MentorOffer.objects.filter(slot=slot, status=OfferStatus.ACTIVE).count()
     trainee_count = signups_active(slot=slot).count()
     my_offer = my_signup = None
     ranking: list[Ranked] = []
     is_mentor = False
+    approval = mentor_approval_get(user=user)
     if user.is_authenticated:
         my_offer = MentorOffer.objects.filter(slot=slot, mentor=user).first()
         my_signup = (
@@ -267,6 +287,8 @@ def slot_page(*, slot: SpeedMentoringSlot, user) -> SlotPage:
         is_mentor=is_mentor,
         may_be_trainee=may_take_part_as_trainee(user),
         state=slot_state(session=slot.session, slot=slot),
+        staffed=staffed,
+        approval=approval,
     )
 
 
@@ -305,6 +327,7 @@ class Review:
     meeting_count: int
     total_score: int
     pending_changes: int  # conversations cancelled since the last repair
+    held_offers: list[MentorOffer] = field(default_factory=list)  # mentors awaiting approval
 
 
 def unmatched_reason(
@@ -383,4 +406,9 @@ def schedule_review(*, slot: SpeedMentoringSlot) -> Review:
         meeting_count=len(scheduled),
         total_score=sum(m.score for m in scheduled),
         pending_changes=pending,
+        held_offers=[
+            o
+            for o in offers_all
+            if o.status == OfferStatus.ACTIVE and o.pk not in {p.pk for p in participants.offers}
+        ],
     )

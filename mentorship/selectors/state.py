@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import TRAINEE_STAGES
+from accounts.selectors import MENTOR_PENDING, approved_mentor_exists
 from events.hooks import SessionNote
 from events.models import Registration, Session
 from events.rules import registration_window, session_started_reason
@@ -132,6 +133,13 @@ def _note(
             link_text="About this slot",
             link_url=slot_page,
         )
+    if offer and offer.status == ACTIVE and not getattr(offer, "mentor_is_approved", True):
+        return SessionNote(
+            mine=f"{MENTOR_PENDING} Your table in this slot is held until then.",
+            mine_is_ok=False,
+            link_text="My mentor offer",
+            link_url=slot_page,
+        )
     if offer and offer.status == ACTIVE:
         if state.is_published:
             return SessionNote(
@@ -182,7 +190,10 @@ def session_notes_for_user(*, sessions: list[Session], user) -> dict[int, Sessio
     if user.is_authenticated and slots:
         slot_ids = [slot.pk for slot in slots.values()]
         offers = {
-            o.slot_id: o for o in MentorOffer.objects.filter(slot_id__in=slot_ids, mentor=user)
+            o.slot_id: o
+            for o in MentorOffer.objects.filter(slot_id__in=slot_ids, mentor=user).annotate(
+                mentor_is_approved=approved_mentor_exists()
+            )
         }
         signups = {
             s.slot_id: s for s in TraineeSignup.objects.filter(slot_id__in=slot_ids, trainee=user)

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import approved_mentor_q
 from events.models import Registration
 from events.rules import session_is_public
 from events.services.cache import agenda_cache_bump
@@ -138,9 +139,9 @@ def schedule_draft_discard(*, slot: SpeedMentoringSlot) -> None:
 
 
 def _participant_ids(slot: SpeedMentoringSlot) -> list[int]:
-    mentors = MentorOffer.objects.filter(slot=slot, status=OfferStatus.ACTIVE).values_list(
-        "mentor_id", flat=True
-    )
+    mentors = MentorOffer.objects.filter(
+        approved_mentor_q("mentor__"), slot=slot, status=OfferStatus.ACTIVE
+    ).values_list("mentor_id", flat=True)
     trainees = TraineeSignup.objects.filter(
         slot=slot, status=SignupStatus.ACTIVE, registration__status=Registration.Status.CONFIRMED
     ).values_list("trainee_id", flat=True)
@@ -182,7 +183,9 @@ def schedule_publish(*, slot: SpeedMentoringSlot) -> int:
     agenda_cache_bump(slot.session.event_id)
     people = set(_participant_ids(slot))
     notices.schedule_published(slot=slot, user_ids=people)
-    mentors = MentorOffer.objects.filter(slot=slot, status=OfferStatus.ACTIVE)
+    mentors = MentorOffer.objects.filter(
+        approved_mentor_q("mentor__"), slot=slot, status=OfferStatus.ACTIVE
+    )
     notices.mentor_reminders_schedule(
         slot=slot, user_ids=mentors.values_list("mentor_id", flat=True)
     )

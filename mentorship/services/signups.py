@@ -3,6 +3,10 @@
 Both sign up until the slot's deadline (or, without one, until staff run the matching).
 A trainee's place is a `matched` registration on their agenda, with the clash, window,
 audience and capacity rules of every session (`events.services.registration_create_matched`).
+
+A mentor's offer is held until a coordinator approves the person (`accounts.MentorApproval`,
+once per person): it keeps a table, but trainees do not see or rank it and it enters no
+matching. Declining the person releases their held offers.
 """
 
 from collections.abc import Iterable, Sequence
@@ -11,7 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import CareerPath, Profile, User
+from accounts.models import CareerPath, MentorApproval, Profile, User
+from accounts.selectors import approved_mentor_q
+from accounts.services import mentor_approval_request
 from events.models import Registration, Session
 from events.rules import session_is_public, session_started_reason
 from events.services import registration_cancel, registration_create_matched
@@ -105,6 +111,13 @@ def mentor_offer_save(
             "profile first.",
             code="not_mentor",
         )
+    # Approval is once per person: the offer is held until a coordinator approves them.
+    if mentor_approval_request(user=mentor).status == MentorApproval.Status.DECLINED:
+        raise ValidationError(
+            "A coordinator did not approve your mentor offer, so you cannot staff a table. "
+            "Please contact the program staff if you have questions.",
+            code="declined",
+        )
     if isinstance(capacity, bool) or not 1 <= capacity <= MAX_CAPACITY:
         raise ValidationError(
             f"Choose between 1 and {MAX_CAPACITY} trainees at once.", code="capacity"
@@ -158,6 +171,22 @@ def mentor_offer_withdraw(*, slot: SpeedMentoringSlot, mentor: User) -> MentorOf
     return offer
 
 
+def mentor_offers_release(*, user: User) -> int:
+    """A coordinator declined the person as a mentor: their held offers (never in a matching,
+    never shown to trainees) give their tables back. Returns how many were released."""
+    offers = list(
+        MentorOffer.objects.filter(mentor=user, status=OfferStatus.ACTIVE).select_related(
+            "slot__session"
+        )
+    )
+    MentorOffer.objects.filter(pk__in=[o.pk for o in offers]).update(
+        status=OfferStatus.WITHDRAWN, updated_at=timezone.now()
+    )
+    for event_id in {o.slot.session.event_id for o in offers}:
+        agenda_cache_bump(event_id)  # the cards count staffed tables
+    return len(offers)
+
+
 # --- trainees ---------------------------------------------------------------------------------
 
 
@@ -189,7 +218,10 @@ def trainee_signup_save(
         raise ValidationError("Rank each mentor once.", code="duplicate")
     in_slot = set(
         MentorOffer.objects.filter(
-            slot=slot, status=OfferStatus.ACTIVE, pk__in=[o.pk for o in preferred]
+            approved_mentor_q("mentor__"),
+            slot=slot,
+            status=OfferStatus.ACTIVE,
+            pk__in=[o.pk for o in preferred],
         ).values_list("pk", flat=True)
     )
     for offer in preferred:

@@ -8,7 +8,7 @@ from accounts.models import Profile
 from events.models import TableHost
 from events.services import table_seat_take
 from tests.events.lunch.conftest import cell, lunch_make
-from tests.factories import UserFactory
+from tests.factories import UserFactory, approve_mentor
 
 from .conftest import E2E, log_in, serious_axe_violations
 
@@ -76,6 +76,7 @@ def test_host_guest_list_on_a_phone_keeps_the_page_at_the_phones_width(phone, lu
     host = UserFactory(name="Dr. Host Person")
     table = lunch.lunch_tables.get(number=1)
     TableHost.objects.filter(table=table).update(user=host)
+    approve_mentor(host)  # a host reads the guest list once approved as a mentor
     guest = UserFactory(name="Maximiliana Oyelaran-Castellanos")
     Profile.objects.filter(user=guest).update(
         institution="Northfield Comprehensive Cancer Center and Research Institute"

@@ -11,7 +11,7 @@ from mentorship.services import (
     schedule_publish,
     trainee_signup_save,
 )
-from tests.factories import SessionFactory, UserFactory
+from tests.factories import SessionFactory, UserFactory, approve_mentor
 
 from .conftest import E2E, at, log_in
 
@@ -25,6 +25,7 @@ def mentor(name: str):
     user.profile.is_mentor = True
     user.profile.career_stage = "senior"
     user.profile.save()
+    approve_mentor(user)  # only approved mentors enter the matching
     return user
 
 

@@ -15,7 +15,7 @@ from accounts.models import CareerPath, CareerStage, Profile, User
 from events.models import Registration, Session, TableHost, TableSeat
 from events.services import registration_create, table_seat_take
 from tests.events.lunch.conftest import cell
-from tests.factories import SessionFactory, TableSeatFactory, UserFactory
+from tests.factories import SessionFactory, TableSeatFactory, UserFactory, approve_mentor
 
 pytestmark = [
     pytest.mark.django_db,
@@ -378,6 +378,8 @@ def people(lunch):
     host, other_host = UserFactory(), UserFactory()
     TableHost.objects.filter(table__session=lunch, table__number=1).update(user=host)
     TableHost.objects.filter(table__session=lunch, table__number=3).update(user=other_host)
+    approve_mentor(host)
+    approve_mentor(other_host)
     staff = UserFactory(is_staff=True)
     return {"host": host, "other-host": other_host, "trainee": UserFactory(), "staff": staff}
 
