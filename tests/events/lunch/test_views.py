@@ -566,6 +566,7 @@ def test_host_guest_list_queries_do_not_grow_with_the_guests(
     lunch = make_lunch(tables=2, rotations=3, seats=guests // 2)
     table = lunch.lunch_tables.get(number=1)
     host = UserFactory()
+    approve_mentor(host)
     TableHost.objects.filter(table=table).update(user=host)
     paths = list(CareerPath.objects.all()[:3])
     for rotation in lunch.lunch_rotations.all():
