@@ -1,5 +1,6 @@
-"""Extension points for apps built on events (mentorship), so that events never imports them:
-dependencies point one way. An app registers its hooks in its `AppConfig.ready()`.
+"""Extension points for apps built on events (the career lunch, mentorship), so that events
+never imports them: dependencies point one way. An app registers its hooks in its
+`AppConfig.ready()`.
 
 - `agenda_section_hooks`: `fn(*, user, profile, registrations) -> AgendaSection | None`, a
   block rendered on "my agenda" after the person's items. `registrations` and `profile` are
@@ -16,6 +17,16 @@ dependencies point one way. An app registers its hooks in its `AppConfig.ready()
   whose state shows on the anonymous agenda bumps the event's cache version when it changes.
 - `session_page_hooks`: `fn(*, session, user) -> AgendaSection | None`: a block on the
   session page (the mentors who signed up for a Blood Buddies slot).
+- `registration_note_hooks`: `fn(*, registrations) -> dict[int, list[str]]`: paragraphs about
+  the person's own part in some registrations (the lunch tables they picked), for calendar
+  items and reminders.
+- `agenda_item_hooks`: `fn(*, registrations) -> None`: sets `detail_template` (and what that
+  template reads) on the registrations it concerns; "my agenda" includes it under the item.
+- `registration_cancelled_hooks`: `fn(*, registration) -> None`, called inside the
+  transaction that cancels a registration, with the session row locked (the lunch drops the
+  person's table seats).
+- `session_admin_extensions`: inlines, actions and an after-save step that an app adds to the
+  session's admin page for the sessions it concerns.
 
 Each hook costs a fixed number of queries, whatever the size of the agenda, and none for
 sessions or people it does not concern.
@@ -64,6 +75,48 @@ agenda_section_hooks: list[Callable[..., AgendaSection | None]] = []
 calendar_hooks: list[Callable[..., CalendarAdditions]] = []
 session_note_hooks: list[Callable[..., dict[int, SessionNote]]] = []
 session_page_hooks: list[Callable[..., AgendaSection | None]] = []
+
+
+registration_note_hooks: list[Callable[..., dict[int, list[str]]]] = []
+agenda_item_hooks: list[Callable[..., None]] = []
+registration_cancelled_hooks: list[Callable[..., None]] = []
+
+
+@dataclass
+class SessionAdminExtension:
+    applies: Callable[[Session], bool]  # whether a saved session shows the inlines
+    inlines: list = field(default_factory=list)
+    actions: list = field(default_factory=list)
+    after_save: Callable[[Session], None] | None = None  # after inlines are saved
+
+
+session_admin_extensions: list[SessionAdminExtension] = []
+
+
+def hook_add(registry: list, hook) -> None:
+    """Registers once, however often `ready()` runs (tests may run it again)."""
+    if hook not in registry:
+        registry.append(hook)
+
+
+def registration_notes_from_apps(*, registrations: list) -> dict[int, list[str]]:
+    notes: dict[int, list[str]] = {}
+    for hook in registration_note_hooks:
+        for pk, paragraphs in hook(registrations=registrations).items():
+            notes.setdefault(pk, []).extend(paragraphs)
+    return notes
+
+
+def agenda_items_annotate(*, registrations: list) -> None:
+    for registration in registrations:
+        registration.detail_template = ""
+    for hook in agenda_item_hooks:
+        hook(registrations=registrations)
+
+
+def registration_cancelled(*, registration) -> None:
+    for hook in registration_cancelled_hooks:
+        hook(registration=registration)
 
 
 def agenda_sections(*, user, profile, registrations: list) -> list[AgendaSection]:

@@ -21,8 +21,7 @@ from accounts.services import calendar_token_rotate, profile_ensure
 
 from .calendar import agenda_ics
 from .forms import AgendaFilterForm, RegisterForm
-from .hooks import agenda_sections, session_page_sections
-from .lunch_selectors import lunch_picks_for_registrations
+from .hooks import agenda_items_annotate, agenda_sections, session_page_sections
 from .models import Registration
 from .rules import event_has_ended, registration_stake, session_started_reason, sessions_clash
 from .selectors import (
@@ -363,9 +362,9 @@ def session_switch_confirm(request, slug: str, pk: int):
 def my_agenda(request):
     profile = profile_ensure(user=request.user)
     registrations = registrations_for_user(user=request.user)
-    lunch_picks = lunch_picks_for_registrations(registrations=registrations)
+    # What apps built on events show under their items (the person's lunch tables).
+    agenda_items_annotate(registrations=registrations)
     for registration in registrations:
-        registration.lunch_picks = lunch_picks.get(registration.pk, [])
         # From its start a session's registrations are history: no cancel button.
         registration.started_reason = session_started_reason(registration.session)
         registration.stake = registration_stake(registration)

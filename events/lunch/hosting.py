@@ -1,12 +1,39 @@
-"""A lunch host's duty on their own agenda and calendar: the tables they host (`TableHost.user`),
-the lunch's rotations in the event's zone, the room. Plugged in through events/hooks.py like
-any other extension, from `EventsConfig.ready()`."""
+"""The lunch on a person's agenda and calendar: a guest's tables under the lunch item, and a
+host's duty (the tables they host, `TableHost.user`, the lunch's rotations in the event's
+zone, the room). Plugged in through events/hooks.py, from `LunchConfig.ready()`."""
 
 from django.conf import settings
 from django.urls import reverse
 
-from .hooks import AgendaSection, CalendarAdditions, CalendarItem
-from .lunch_selectors import HostDuty, lunch_host_duties_for_user, rotation_when
+from events.hooks import AgendaSection, CalendarAdditions, CalendarItem
+
+from .selectors import (
+    HostDuty,
+    lunch_host_duties_for_user,
+    lunch_picks_for_registrations,
+    lunch_tables_text,
+    rotation_when,
+)
+
+
+def lunch_registration_notes(*, registrations: list) -> dict[int, list[str]]:
+    """The person's tables per rotation, for the lunch's calendar item and its reminders."""
+    tz_of = {r.pk: r.session.event.tz for r in registrations}
+    return {
+        registration_id: [lunch_tables_text(picks, tz_of[registration_id])]
+        for registration_id, picks in lunch_picks_for_registrations(
+            registrations=registrations
+        ).items()
+    }
+
+
+def lunch_agenda_items(*, registrations: list) -> None:
+    """Under the lunch on "my agenda": the person's tables and a link to change them."""
+    picks = lunch_picks_for_registrations(registrations=registrations)
+    for registration in registrations:
+        if registration.pk in picks:
+            registration.lunch_picks = picks[registration.pk]
+            registration.detail_template = "events/_lunch_picks.html"
 
 
 def lunch_host_section(*, user, profile, registrations: list) -> AgendaSection | None:

@@ -11,8 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import CareerPath
-
-from .models import (
+from events.models import (
     Event,
     LunchRotation,
     LunchTable,
@@ -22,7 +21,7 @@ from .models import (
     TableSeat,
     session_public_q,
 )
-from .selectors import session_annotate_state, sessions_annotate_for_user
+from events.selectors import session_annotate_state, sessions_annotate_for_user
 
 SeatStatus = TableSeat.Status
 ACTIVE = (SeatStatus.CONFIRMED, SeatStatus.WAITLISTED)

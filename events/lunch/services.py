@@ -7,8 +7,8 @@
   arrival order when a seat frees (with an email through the outbox).
 - The lunch is one agenda item: the first pick, a waitlist place or "walk in" creates the
   person's confirmed Registration for the lunch session, with the clash check every session
-  has; cancelling that registration drops the person's picks (`lunch_seats_release`, called
-  from `registrations._cancel`).
+  has; cancelling that registration drops the person's picks (`lunch_seats_release`, through
+  the events hook `registration_cancelled_hooks`).
 - Emails say what the person holds, table by table (`lunch_notices`): one per quick series
   of the person's own changes, and one at once when a waitlist place turns into a seat.
 
@@ -24,13 +24,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import CareerPath, User
+from events.models import LunchRotation, LunchTable, Registration, Session, TableHost, TableSeat
+from events.rules import registration_check_allowed
+from events.services import notices
+from events.services.cache import agenda_cache_bump
+from events.services.registrations import (
+    ClashError,
+    _first_clash,
+    _lock_sessions,
+    _lock_timeout,
+    _lock_user,
+)
 
-from ..lunch_selectors import lunch_alternatives
-from ..models import LunchRotation, LunchTable, Registration, Session, TableHost, TableSeat
-from ..rules import registration_check_allowed
-from . import lunch_notices, notices
-from .cache import agenda_cache_bump
-from .registrations import ClashError, _first_clash, _lock_sessions, _lock_timeout, _lock_user
+from . import notices as lunch_notices
+from .selectors import lunch_alternatives
 
 SeatStatus = TableSeat.Status
 ACTIVE = (SeatStatus.CONFIRMED, SeatStatus.WAITLISTED)
@@ -347,6 +354,12 @@ def table_seat_drop(*, session: Session, rotation: LunchRotation, user: User) ->
         _touch(registration)
         lunch_notices.lunch_picks_notice(registration=registration, joined=False)
     return current
+
+
+def lunch_registration_cancelled(*, registration: Registration) -> None:
+    """Leaving the career lunch frees the person's table seats (the session row is locked)."""
+    if registration.session.registration_mode == Session.Mode.TABLES:
+        lunch_seats_release(session=registration.session, user=registration.user)
 
 
 def lunch_seats_release(*, session: Session, user: User) -> list[TableSeat]:

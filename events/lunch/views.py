@@ -11,9 +11,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from config.csv_safe import csv_download, csv_writer
+from events.models import Session, TableSeat
+from events.selectors import event_get
+from events.services import ClashError
 
-from .lunch_forms import TablePickForm
-from .lunch_selectors import (
+from .forms import TablePickForm
+from .selectors import (
     lunch_get,
     lunch_get_for_action,
     lunch_grid,
@@ -26,17 +29,14 @@ from .lunch_selectors import (
     rotation_when,
     table_seat_position,
 )
-from .models import Session, TableSeat
-from .selectors import event_get
 from .services import (
-    ClashError,
     TableFullError,
     lunch_join,
+    table_label,
     table_seat_change,
     table_seat_drop,
     table_seat_take,
 )
-from .services.lunch import table_label
 
 
 def _grid_url(session: Session, anchor: str = "") -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from ..hooks import registration_cancelled
 from ..models import Registration, Session, session_public_q
 from ..rules import (
     cancellation_check_allowed,
@@ -222,11 +223,8 @@ def _cancel(registration: Registration) -> None:
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
     notices.registration_cancelled(registration)
-    if registration.session.registration_mode == Session.Mode.TABLES:
-        # Leaving the career lunch frees the person's table seats (the session row is locked).
-        from .lunch import lunch_seats_release  # lunch.py builds on this module
-
-        lunch_seats_release(session=registration.session, user=registration.user)
+    # Apps built on events let go of what hangs on the registration (the lunch's table seats).
+    registration_cancelled(registration=registration)
 
 
 @transaction.atomic

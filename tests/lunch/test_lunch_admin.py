@@ -5,8 +5,8 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.test import Client
 
+from events.lunch.services import table_seat_take
 from events.models import LunchTable, TableHost, TableSeat
-from events.services import table_seat_take
 from tests.factories import SessionFactory, UserFactory
 from tests.lunch.conftest import cell
 

@@ -10,8 +10,8 @@ from django.db.models import Q
 
 from accounts.models import CareerPath, CareerStage, User
 from accounts.services import career_paths_ensure, profile_ensure
+from events.lunch.services import lunch_rotations_generate, lunch_table_ensure
 from events.models import Session
-from events.services import lunch_rotations_generate, lunch_table_ensure
 
 DEMO_CSV = Path(__file__).resolve().parents[2] / "demo" / "ash-2019.csv"
 
