@@ -1,6 +1,7 @@
 """Who may register when, and what takes a seat: pure checks that raise ValidationError with a
 message for the person. Every service and page asks these, so the rules live only here."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from allauth.account.models import EmailAddress
@@ -47,6 +48,16 @@ def sessions_clash(a: Session, b: Session) -> bool:
     """Whether a seat in one and a seat in the other cannot both be held: they overlap and
     both take seats (an information-only item blocks nothing)."""
     return session_takes_seats(a) and session_takes_seats(b) and session_overlaps(a, b)
+
+
+def first_clash(session: Session, others: Iterable[Session]) -> Session | None:
+    """The clash rule, in one place: the first of `others` (the sessions where the person
+    holds a seat, in the order given) that a seat in `session` would clash with. `session`
+    itself is no clash. Services (under the person's lock), the agenda and My agenda ask it."""
+    return next(
+        (other for other in others if other.pk != session.pk and sessions_clash(session, other)),
+        None,
+    )
 
 
 def has_free_seat(session: Session, confirmed: int) -> bool:

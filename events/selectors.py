@@ -3,8 +3,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.expressions import Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -15,12 +14,12 @@ from .models import Event, Registration, Session, session_public_q
 from .rules import (
     audience_refusal,
     cancellation_check_allowed,
+    first_clash,
     has_free_seat,
     registration_closed_reason,
     registration_has_closed,
     registration_stake,
     session_started_reason,
-    sessions_clash,
 )
 
 Status = Registration.Status
@@ -96,9 +95,12 @@ def _session_base_qs(event: Event, *, prefetch_paths: bool = True) -> QuerySet[S
     )
 
 
-def _waitlist_position() -> Coalesce:
+def waitlist_position_expression() -> Coalesce:
+    """A waitlisted registration's place in line (1 = next), in arrival order (created_at,
+    id), as an annotation: the one definition of "place in the waitlist"."""
     ahead = (
-        Registration.objects.filter(session=OuterRef("session"), status=Status.WAITLISTED)
+        Registration.objects.waitlisted()
+        .filter(session=OuterRef("session"))
         .filter(
             Q(created_at__lt=OuterRef("created_at"))
             | Q(created_at=OuterRef("created_at"), id__lt=OuterRef("id"))
@@ -112,27 +114,46 @@ def _waitlist_position() -> Coalesce:
 
 
 def waitlist_position(*, registration: Registration) -> int:
-    """The person's place in line (1 = next), in arrival order."""
-    ahead = Registration.objects.filter(
-        session_id=registration.session_id, status=Status.WAITLISTED
-    ).filter(
-        Q(created_at__lt=registration.created_at)
-        | Q(created_at=registration.created_at, id__lt=registration.pk)
+    """The person's place in line (1 = next), in arrival order; one query."""
+    return (
+        Registration.objects.filter(pk=registration.pk)
+        .annotate(position=waitlist_position_expression())
+        .values_list("position", flat=True)
+        .get()
     )
-    return ahead.count() + 1
+
+
+def session_has_free_seat(*, session: Session) -> bool:
+    """`rules.has_free_seat` with the seats taken counted (only where a capacity applies)."""
+    if session.registration_mode == Session.Mode.DROP_IN or session.capacity is None:
+        return has_free_seat(session, 0)
+    return has_free_seat(session, Registration.objects.confirmed().filter(session=session).count())
+
+
+def registration_first_clash(
+    *, user, session: Session, ignore: Session | None = None
+) -> Session | None:
+    """The first session (in time order) where the person holds a seat that a seat in
+    `session` would clash with; `ignore` is a seat about to be given up. A seat in a draft is
+    no clash: outside admin the draft does not exist, and a refusal would name it."""
+    held = (
+        Registration.objects.confirmed()
+        .filter(session_public_q("session__"), user=user)
+        .exclude(session=session)
+        .select_related("session")
+        .order_by("session__starts_at")
+    )
+    others = [r.session for r in held if ignore is None or r.session_id != ignore.pk]
+    return first_clash(session, others)
 
 
 def registration_get_for_user(*, session: Session, user) -> Registration | None:
     """The person's active (confirmed or waitlisted) registration for the session, if any."""
-    return (
-        Registration.objects.filter(session=session, user=user)
-        .exclude(status=Status.CANCELLED)
-        .first()
-    )
+    return Registration.objects.active().filter(session=session, user=user).first()
 
 
 def waitlist_count(*, session: Session) -> int:
-    return Registration.objects.filter(session=session, status=Status.WAITLISTED).count()
+    return Registration.objects.waitlisted().filter(session=session).count()
 
 
 @dataclass
@@ -181,10 +202,10 @@ def registrations_for_user(*, user, event: Event | None = None) -> list[Registra
     draft) is kept but left out: outside admin it does not exist, so it is neither listed,
     in the calendar, nor a clash; it is back once the session is published again."""
     qs = (
-        Registration.objects.filter(session_public_q("session__"), user=user)
-        .exclude(status=Status.CANCELLED)
+        Registration.objects.active()
+        .filter(session_public_q("session__"), user=user)
         .select_related("session", "session__room", "session__event")
-        .annotate(position=_waitlist_position())
+        .annotate(position=waitlist_position_expression())
         .order_by("session__starts_at", "session__title")
     )
     if event is not None:
@@ -192,11 +213,12 @@ def registrations_for_user(*, user, event: Event | None = None) -> list[Registra
     return list(qs)
 
 
-def _clash_with(session: Session, confirmed: list[Registration]) -> Session | None:
-    for registration in confirmed:
-        if registration.session_id != session.pk and sessions_clash(session, registration.session):
-            return registration.session
-    return None
+def registrations_annotate_clashes(*, registrations: list[Registration]) -> None:
+    """Adds `clash_with` to each of the person's registrations (from `registrations_for_user`):
+    the first other item where they hold a seat that overlaps it, for "my agenda"."""
+    held = [r.session for r in registrations if r.status == Status.CONFIRMED]
+    for registration in registrations:
+        registration.clash_with = first_clash(registration.session, held)
 
 
 def sessions_annotate_for_user(*, sessions: list[Session], user) -> None:
@@ -207,7 +229,7 @@ def sessions_annotate_for_user(*, sessions: list[Session], user) -> None:
         else []
     )
     by_session = {r.session_id: r for r in mine}
-    confirmed = [r for r in mine if r.status == Status.CONFIRMED]
+    held = [r.session for r in mine if r.status == Status.CONFIRMED]
     for session in sessions:
         registration = by_session.get(session.pk)
         session.my_registration = registration
@@ -219,7 +241,7 @@ def sessions_annotate_for_user(*, sessions: list[Session], user) -> None:
         session.clash_with = (
             None
             if registration and registration.status == Status.CONFIRMED
-            else _clash_with(session, confirmed)
+            else first_clash(session, held)
         )
         session.audience_note = (
             audience_refusal(session, user) if user.is_authenticated and not registration else ""
@@ -331,20 +353,16 @@ def session_get_for_action(*, slug: str, pk: int) -> Session:
 def roster_for_session(*, session: Session) -> list[Registration]:
     """Confirmed people first, then the waitlist in arrival order with positions 1..n."""
     rows = list(
-        Registration.objects.filter(session=session)
-        .exclude(status=Status.CANCELLED)
+        Registration.objects.active()
+        .filter(session=session)
         .select_related("user")
-        .annotate(
-            rank=Window(RowNumber(), partition_by=["status"], order_by=["created_at", "id"]),
-        )
+        .annotate(position=waitlist_position_expression())
         .order_by("created_at", "id")
     )
     confirmed = [r for r in rows if r.status == Status.CONFIRMED]
-    waitlisted = sorted((r for r in rows if r.status == Status.WAITLISTED), key=lambda r: r.rank)
+    waitlisted = [r for r in rows if r.status == Status.WAITLISTED]
     for registration in confirmed:
         registration.position = None
-    for registration in waitlisted:
-        registration.position = registration.rank
     return confirmed + waitlisted
 
 

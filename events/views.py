@@ -23,7 +23,7 @@ from .calendar import agenda_ics
 from .forms import AgendaFilterForm, RegisterForm
 from .hooks import agenda_items_annotate, agenda_sections, session_page_sections
 from .models import Registration
-from .rules import event_has_ended, registration_stake, session_started_reason, sessions_clash
+from .rules import event_has_ended, registration_stake, session_started_reason
 from .selectors import (
     agenda_group,
     cancel_preview,
@@ -31,6 +31,7 @@ from .selectors import (
     event_get,
     event_get_current,
     event_list_published,
+    registrations_annotate_clashes,
     registrations_for_user,
     session_annotate_state,
     session_get,
@@ -368,17 +369,7 @@ def my_agenda(request):
         # From its start a session's registrations are history: no cancel button.
         registration.started_reason = session_started_reason(registration.session)
         registration.stake = registration_stake(registration)
-    confirmed = [r for r in registrations if r.status == Registration.Status.CONFIRMED]
-    for registration in registrations:
-        registration.clash_with = next(
-            (
-                other.session
-                for other in confirmed
-                if other.pk != registration.pk
-                and sessions_clash(registration.session, other.session)
-            ),
-            None,
-        )
+    registrations_annotate_clashes(registrations=registrations)
     feed_path = reverse("events:calendar_feed", kwargs={"token": profile.calendar_token})
     feed_url = request.build_absolute_uri(feed_path)
     context = {

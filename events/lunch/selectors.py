@@ -24,7 +24,6 @@ from events.models import (
 from events.selectors import session_annotate_state, sessions_annotate_for_user
 
 SeatStatus = TableSeat.Status
-ACTIVE = (SeatStatus.CONFIRMED, SeatStatus.WAITLISTED)
 
 
 def lunch_get(*, event: Event, pk: int) -> Session:
@@ -77,7 +76,8 @@ def _tables(session: Session) -> list[LunchTable]:
 
 def _cell_counts(session: Session) -> dict[tuple[int, int], dict[str, int]]:
     rows = (
-        TableSeat.objects.filter(rotation__session=session, status__in=ACTIVE)
+        TableSeat.objects.active()
+        .filter(rotation__session=session)
         .order_by()
         .values("table_id", "rotation_id", "status")
         .annotate(n=Count("id"))
@@ -110,7 +110,8 @@ def table_seats_for_user(*, session: Session, user) -> list[TableSeat]:
     if not user.is_authenticated:
         return []
     return list(
-        TableSeat.objects.filter(user=user, rotation__session=session, status__in=ACTIVE)
+        TableSeat.objects.active()
+        .filter(user=user, rotation__session=session)
         .select_related("rotation", "table__career_path")
         .annotate(position=_seat_position())
         .order_by("rotation__number")
@@ -236,7 +237,7 @@ def lunch_alternatives(
 ) -> list[LunchTable]:
     """Other tables of the same career path with seats in that rotation, that the person has
     not picked yet (each with `seats_left`)."""
-    mine = TableSeat.objects.filter(user=user, status__in=ACTIVE).values("table_id")
+    mine = TableSeat.objects.active().filter(user=user).values("table_id")
     candidates = (
         LunchTable.objects.filter(session=session, career_path_id=table.career_path_id)
         .exclude(pk=table.pk)
@@ -324,7 +325,8 @@ def lunch_table_guests(*, table: LunchTable) -> list[RotationList]:
     session = table.session
     rotations = _rotations(session)
     seats = list(
-        TableSeat.objects.filter(table=table, status__in=ACTIVE)
+        TableSeat.objects.active()
+        .filter(table=table)
         .select_related("user__profile")
         .prefetch_related(
             Prefetch("user__profile__interests", queryset=CareerPath.objects.order_by("order"))
@@ -466,10 +468,10 @@ def lunch_picks_for_registrations(
         return {}
     by_key = {(r.user_id, r.session_id): r for r in lunches}
     seats = (
-        TableSeat.objects.filter(
+        TableSeat.objects.active()
+        .filter(
             user_id__in={r.user_id for r in lunches},
             rotation__session_id__in={r.session_id for r in lunches},
-            status__in=ACTIVE,
         )
         .select_related("rotation", "table__career_path")
         .annotate(position=_seat_position())

@@ -12,9 +12,9 @@
 - Emails say what the person holds, table by table (`lunch_notices`): one per quick series
   of the person's own changes, and one at once when a waitlist place turns into a seat.
 
-Locking discipline, the same as registrations: the lunch's session row first
-(`select_for_update(of=("self",))`), then the user row. Every write to a lunch's seats holds
-its session row, so counting a cell and inserting a seat never race.
+Locking through `events/services/locking.py`, the same as registrations: the lunch's session
+row first, then the user row. Every write to a lunch's seats holds its session row, so
+counting a cell and inserting a seat never race.
 """
 
 from datetime import timedelta
@@ -26,21 +26,16 @@ from django.utils import timezone
 from accounts.models import CareerPath, User
 from events.models import LunchRotation, LunchTable, Registration, Session, TableHost, TableSeat
 from events.rules import registration_check_allowed
+from events.selectors import registration_get_for_user, session_has_free_seat
 from events.services import notices
 from events.services.cache import agenda_cache_bump
-from events.services.registrations import (
-    ClashError,
-    _first_clash,
-    _lock_sessions,
-    _lock_timeout,
-    _lock_user,
-)
+from events.services.locking import sessions_lock, user_lock
+from events.services.registrations import registration_refuse_clash, registration_seat_confirm
 
 from . import notices as lunch_notices
 from .selectors import lunch_alternatives
 
 SeatStatus = TableSeat.Status
-ACTIVE = (SeatStatus.CONFIRMED, SeatStatus.WAITLISTED)
 
 
 def table_label(table: LunchTable) -> str:
@@ -82,11 +77,10 @@ class TableFullError(ValidationError):
 
 
 def _lock_lunch(session: Session, user: User | None = None) -> tuple[Session, User | None]:
-    _lock_timeout()
-    (session,) = _lock_sessions(session)
+    (session,) = sessions_lock(session)
     if session.registration_mode != Session.Mode.TABLES:
         raise ValidationError("This session has no lunch tables.", code="mode")
-    return session, (_lock_user(user) if user is not None else None)
+    return session, (user_lock(user) if user is not None else None)
 
 
 def _fresh_cell(
@@ -106,14 +100,13 @@ def _fresh_cell(
 
 
 def _confirmed_in_cell(table: LunchTable, rotation: LunchRotation) -> int:
-    return TableSeat.objects.filter(
-        table=table, rotation=rotation, status=SeatStatus.CONFIRMED
-    ).count()
+    return TableSeat.objects.confirmed().filter(table=table, rotation=rotation).count()
 
 
 def _pick_in_rotation(user: User, rotation: LunchRotation) -> TableSeat | None:
     return (
-        TableSeat.objects.filter(user=user, rotation=rotation, status__in=ACTIVE)
+        TableSeat.objects.active()
+        .filter(user=user, rotation=rotation)
         .select_related("table__career_path", "rotation")
         .first()
     )
@@ -121,9 +114,7 @@ def _pick_in_rotation(user: User, rotation: LunchRotation) -> TableSeat | None:
 
 def _check_table_once(user: User, table: LunchTable) -> None:
     earlier = (
-        TableSeat.objects.filter(user=user, table=table, status__in=ACTIVE)
-        .select_related("rotation")
-        .first()
+        TableSeat.objects.active().filter(user=user, table=table).select_related("rotation").first()
     )
     if earlier is not None:
         raise ValidationError(
@@ -133,38 +124,19 @@ def _check_table_once(user: User, table: LunchTable) -> None:
         )
 
 
-def _lunch_registration(session: Session, user: User) -> Registration | None:
-    return (
-        Registration.objects.filter(session=session, user=user)
-        .exclude(status=Registration.Status.CANCELLED)
-        .first()
-    )
-
-
 def _registration_ensure(session: Session, user: User) -> tuple[Registration, bool]:
     """The lunch on the person's agenda: kept if there, else created with the clash check
     and its reminders; True when created. The caller queues the email once the person's
     picks are written, so that it tells what they hold."""
-    registration = _lunch_registration(session, user)
+    registration = registration_get_for_user(session=session, user=user)
     if registration is not None:
         return registration, False
-    if session.capacity is not None:
-        confirmed = Registration.objects.filter(
-            session=session, status=Registration.Status.CONFIRMED
-        ).count()
-        if confirmed >= session.capacity:
-            raise ValidationError(
-                "The lunch has reached the number of people its room holds.", code="lunch_full"
-            )
-    clash = _first_clash(user=user, session=session)
-    if clash is not None:
-        raise ClashError(clash)
-    registration = Registration.objects.create(
-        session=session,
-        user=user,
-        status=Registration.Status.CONFIRMED,
-        confirmed_at=timezone.now(),
-    )
+    if not session_has_free_seat(session=session):
+        raise ValidationError(
+            "The lunch has reached the number of people its room holds.", code="lunch_full"
+        )
+    registration_refuse_clash(user=user, session=session)
+    registration = registration_seat_confirm(session=session, user=user)
     notices.reminders_schedule(registration)
     agenda_cache_bump(session.event_id)
     return registration, True
@@ -202,7 +174,8 @@ def _cell_promote(session: Session, table: LunchTable, rotation: LunchRotation) 
     if free <= 0:
         return []
     waiting = list(
-        TableSeat.objects.filter(table=table, rotation=rotation, status=SeatStatus.WAITLISTED)
+        TableSeat.objects.waitlisted()
+        .filter(table=table, rotation=rotation)
         .select_related("user", "table__career_path", "rotation")
         .order_by("created_at", "id")[:free]
     )
@@ -210,7 +183,7 @@ def _cell_promote(session: Session, table: LunchTable, rotation: LunchRotation) 
         seat.status = SeatStatus.CONFIRMED
         seat.confirmed_at = timezone.now()
         seat.save(update_fields=["status", "confirmed_at", "updated_at"])
-        registration = _lunch_registration(session, seat.user)
+        registration = registration_get_for_user(session=session, user=seat.user)
         if registration is not None:
             lunch_notices.lunch_promoted_notice(
                 session=session, seat=seat, registration=registration
@@ -226,7 +199,7 @@ def _cell_promote(session: Session, table: LunchTable, rotation: LunchRotation) 
 def lunch_join(*, session: Session, user: User) -> Registration:
     """Walk in: the lunch goes on the person's agenda without a table."""
     session, user = _lock_lunch(session, user)
-    if _lunch_registration(session, user) is not None:
+    if registration_get_for_user(session=session, user=user) is not None:
         raise ValidationError("The lunch is already on your agenda.", code="already_registered")
     registration_check_allowed(session=session, user=user)
     registration, _ = _registration_ensure(session, user)
@@ -349,7 +322,7 @@ def table_seat_drop(*, session: Session, rotation: LunchRotation, user: User) ->
     _seat_cancel(current)
     if was_seated:
         _cell_promote(session, current.table, current.rotation)
-    registration = _lunch_registration(session, user)
+    registration = registration_get_for_user(session=session, user=user)
     if registration is not None:
         _touch(registration)
         lunch_notices.lunch_picks_notice(registration=registration, joined=False)
@@ -366,7 +339,8 @@ def lunch_seats_release(*, session: Session, user: User) -> list[TableSeat]:
     """Drops every pick the person holds at this lunch and promotes the waitlists. Called when
     the lunch registration is cancelled, with the lunch's session row locked."""
     seats = list(
-        TableSeat.objects.filter(user=user, rotation__session=session, status__in=ACTIVE)
+        TableSeat.objects.active()
+        .filter(user=user, rotation__session=session)
         .select_related("table__career_path", "rotation")
         .order_by("rotation__number")
     )
@@ -387,7 +361,8 @@ def table_waitlists_promote(*, session: Session) -> list[TableSeat]:
     """After staff add seats to a table: every cell with free seats takes from its waitlist."""
     session, _ = _lock_lunch(session)
     cells = (
-        TableSeat.objects.filter(rotation__session=session, status=SeatStatus.WAITLISTED)
+        TableSeat.objects.waitlisted()
+        .filter(rotation__session=session)
         .values_list("table_id", "rotation_id")
         .distinct()
         .order_by("table_id", "rotation_id")
@@ -418,7 +393,7 @@ def lunch_rotations_generate(*, session: Session, count: int, minutes: int) -> l
             f"({session.ends_at.astimezone(tz):%H:%M}).",
             code="too_long",
         )
-    if TableSeat.objects.filter(rotation__session=session, status__in=ACTIVE).exists():
+    if TableSeat.objects.active().filter(rotation__session=session).exists():
         raise ValidationError(
             "People have picked tables in the current rotations; change those by hand.",
             code="has_seats",
@@ -443,8 +418,7 @@ def lunch_tables_copy(*, source: Session, target: Session) -> list[LunchTable]:
     which must have no tables yet."""
     if source.pk == target.pk:
         raise ValidationError("Choose another lunch to copy the tables from.", code="same")
-    _lock_timeout()
-    source, target = _lock_sessions(source, target)
+    source, target = sessions_lock(source, target)
     for lunch in (source, target):
         if lunch.registration_mode != Session.Mode.TABLES:
             raise ValidationError(f"“{lunch.title}” has no lunch tables.", code="mode")
