@@ -5,12 +5,12 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from allauth.account.models import EmailAddress
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
 
 from .models import Registration, Session
+from .refusals import Code, Refusal
 
 # Sessions of these modes hold no seat: people take part some other way (a request reviewed by
 # staff), so they are never registered for here, never clash and never have free seats.
@@ -142,20 +142,18 @@ def audience_refusal(session: Session, user: User) -> str:
 
 def registration_check_allowed(*, session: Session, user: User) -> None:
     if not session_is_public(session):
-        raise ValidationError("This session is not open for registration.", code="unpublished")
+        raise Refusal("This session is not open for registration.", Code.UNPUBLISHED)
     started = session_started_reason(session)
     if started:
-        raise ValidationError(started, code="started")
+        raise Refusal(started, Code.STARTED)
     if not has_verified_email(user):
-        raise ValidationError(
-            "Please verify your email address before registering.", code="unverified"
-        )
+        raise Refusal("Please verify your email address before registering.", Code.UNVERIFIED)
     closed = registration_closed_reason(session)
     if closed:
-        raise ValidationError(closed, code="window")
+        raise Refusal(closed, Code.WINDOW)
     refusal = audience_refusal(session, user)
     if refusal:
-        raise ValidationError(refusal, code="audience")
+        raise Refusal(refusal, Code.AUDIENCE)
 
 
 def cancellation_check_allowed(*, session: Session) -> None:
@@ -163,4 +161,4 @@ def cancellation_check_allowed(*, session: Session) -> None:
     registration window closed; from the start it stays on record as the session's history."""
     started = session_started_reason(session)
     if started:
-        raise ValidationError(started, code="started")
+        raise Refusal(started, Code.STARTED)

@@ -1,7 +1,6 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -11,6 +10,7 @@ from accounts.models import CareerPath
 
 from .hooks import free_place_hooks, session_notes
 from .models import Event, Registration, Session, session_public_q
+from .refusals import Code, Refusal
 from .rules import (
     audience_refusal,
     cancellation_check_allowed,
@@ -170,9 +170,7 @@ def cancel_preview(*, session: Session, user) -> CancelPreview:
     """Raises ValidationError when there is nothing the person could give up."""
     registration = registration_get_for_user(session=session, user=user)
     if registration is None:
-        raise ValidationError(
-            "You have no seat or waitlist place in this session.", code="not_registered"
-        )
+        raise Refusal("You have no seat or waitlist place in this session.", Code.NOT_REGISTERED)
     cancellation_check_allowed(session=session)
     stake = registration_stake(registration)
     return CancelPreview(
@@ -188,11 +186,11 @@ def switch_preview(*, session: Session, replace: Session, user) -> int:
     the switch cannot happen (the POST checks everything again under the locks)."""
     held = registration_get_for_user(session=replace, user=user)
     if held is None or held.status != Status.CONFIRMED:
-        raise ValidationError(f"You have no seat in “{replace.title}” to give up.", code="no_seat")
+        raise Refusal(f"You have no seat in “{replace.title}” to give up.", Code.NO_SEAT)
     cancellation_check_allowed(session=replace)
     closed = registration_closed_reason(session)
     if closed:
-        raise ValidationError(closed, code="window")
+        raise Refusal(closed, Code.WINDOW)
     return waitlist_count(session=replace)
 
 

@@ -23,6 +23,7 @@ from .calendar import agenda_ics
 from .forms import AgendaFilterForm, RegisterForm
 from .hooks import agenda_items_annotate, agenda_sections, session_page_sections
 from .models import Registration
+from .refusals import Code, refusal_message
 from .rules import event_has_ended, registration_stake, session_started_reason
 from .selectors import (
     agenda_group,
@@ -265,11 +266,10 @@ def session_register(request, slug: str, pk: int):
             return _back(request, session)
         registration = registration_create(session=session, user=request.user)
     except ClashError as exc:
-        messages.warning(request, f"{exc.messages[0]} You can switch to this session on its page.")
+        refusal_message(request, exc, then="You can switch to this session on its page.")
         return redirect(session.get_absolute_url())
     except ValidationError as exc:
-        level = messages.INFO if exc.code == "already_registered" else messages.ERROR
-        messages.add_message(request, level, exc.messages[0])
+        refusal_message(request, exc)
         return _back(request, session)
     if registration.status == Registration.Status.WAITLISTED:
         position = waitlist_position(registration=registration)
@@ -292,8 +292,8 @@ def session_cancel(request, slug: str, pk: int):
     try:
         registration = registration_cancel(session=session, user=request.user)
     except ValidationError as exc:
-        if exc.code == "started":
-            messages.error(request, exc.messages[0])
+        if exc.code == Code.STARTED:
+            refusal_message(request, exc)
             return _back(request, session)
         # Someone else's registration is never reachable here: only the person's own is looked up.
         raise Http404(exc.messages[0]) from exc
@@ -321,7 +321,7 @@ def session_cancel_confirm(request, slug: str, pk: int):
     try:
         preview = cancel_preview(session=session, user=request.user)
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+        refusal_message(request, exc)
         return redirect(session.get_absolute_url())
     context = {
         "event": session.event,
@@ -347,7 +347,7 @@ def session_switch_confirm(request, slug: str, pk: int):
     try:
         waiting = switch_preview(session=session, replace=replace, user=request.user)
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+        refusal_message(request, exc)
         return redirect(session.get_absolute_url())
     context = {
         "event": session.event,

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from events.refusals import refusal_message
 from events.rules import session_is_public
 from events.selectors import event_get_current, sessions_annotate_for_user
 
@@ -33,7 +34,7 @@ def _act(request, call, success) -> None:
     try:
         result = call()
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+        refusal_message(request, exc, level=messages.ERROR)
         return
     level, text = success(result) if callable(success) else (messages.SUCCESS, success)
     messages.add_message(request, level, text)
@@ -311,7 +312,7 @@ def review_publish(request, session_id: int):
         try:
             services.schedule_check_session_public(slot)
         except ValidationError as exc:
-            messages.error(request, exc.messages[0])
+            refusal_message(request, exc, level=messages.ERROR)
             return redirect(_review_url(slot))
         review = selectors.schedule_review(slot=slot)
         # The people publishing emails: every mentor and trainee taking part.

@@ -19,12 +19,12 @@ counting a cell and inserting a seat never race.
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import CareerPath, User
 from events.models import LunchRotation, LunchTable, Registration, Session, TableHost, TableSeat
+from events.refusals import Code, Refusal
 from events.rules import registration_check_allowed
 from events.selectors import registration_get_for_user, session_has_free_seat
 from events.services import notices
@@ -42,7 +42,7 @@ def table_label(table: LunchTable) -> str:
     return f"Table {table.number} ({table.career_path.name})"
 
 
-class TableFullError(ValidationError):
+class TableFullError(Refusal):
     """No seat left in the cell; `alternatives` are the other tables of the same career path
     with seats in that rotation (each with `seats_left`), for the page to offer."""
 
@@ -67,7 +67,7 @@ class TableFullError(ValidationError):
         message += " You can also join its waitlist."
         if unchanged:
             message += f" {unchanged}"
-        super().__init__(message, code="table_full")
+        super().__init__(message, Code.TABLE_FULL)
         self.table = table
         self.rotation = rotation
         self.alternatives = alternatives
@@ -79,7 +79,7 @@ class TableFullError(ValidationError):
 def _lock_lunch(session: Session, user: User | None = None) -> tuple[Session, User | None]:
     (session,) = sessions_lock(session)
     if session.registration_mode != Session.Mode.TABLES:
-        raise ValidationError("This session has no lunch tables.", code="mode")
+        raise Refusal("This session has no lunch tables.", Code.MODE)
     return session, (user_lock(user) if user is not None else None)
 
 
@@ -95,7 +95,7 @@ def _fresh_cell(
         .first()
     )
     if rotation is None or table is None:
-        raise ValidationError("That table or rotation is not part of this lunch.", code="other")
+        raise Refusal("That table or rotation is not part of this lunch.", Code.OTHER)
     return rotation, table
 
 
@@ -117,10 +117,10 @@ def _check_table_once(user: User, table: LunchTable) -> None:
         TableSeat.objects.active().filter(user=user, table=table).select_related("rotation").first()
     )
     if earlier is not None:
-        raise ValidationError(
+        raise Refusal(
             f"You already picked {table_label(table)} in rotation {earlier.rotation.number}: "
             "each table once, so you meet more people. Nothing changed.",
-            code="table_once",
+            Code.TABLE_ONCE,
         )
 
 
@@ -132,9 +132,7 @@ def _registration_ensure(session: Session, user: User) -> tuple[Registration, bo
     if registration is not None:
         return registration, False
     if not session_has_free_seat(session=session):
-        raise ValidationError(
-            "The lunch has reached the number of people its room holds.", code="lunch_full"
-        )
+        raise Refusal("The lunch has reached the number of people its room holds.", Code.LUNCH_FULL)
     registration_refuse_clash(user=user, session=session)
     registration = registration_seat_confirm(session=session, user=user)
     notices.reminders_schedule(registration)
@@ -200,7 +198,7 @@ def lunch_join(*, session: Session, user: User) -> Registration:
     """Walk in: the lunch goes on the person's agenda without a table."""
     session, user = _lock_lunch(session, user)
     if registration_get_for_user(session=session, user=user) is not None:
-        raise ValidationError("The lunch is already on your agenda.", code="already_registered")
+        raise Refusal("The lunch is already on your agenda.", Code.ALREADY_REGISTERED)
     registration_check_allowed(session=session, user=user)
     registration, _ = _registration_ensure(session, user)
     lunch_notices.lunch_picks_notice(registration=registration, joined=True)
@@ -245,15 +243,15 @@ def table_seat_take(
     registration_check_allowed(session=session, user=user)
     current = _pick_in_rotation(user, rotation)
     if current is not None and current.table_id == table.pk:
-        raise ValidationError(
+        raise Refusal(
             f"{table_label(table)} is already your pick in rotation {rotation.number}.",
-            code="already_picked",
+            Code.ALREADY_PICKED,
         )
     if current is not None:
-        raise ValidationError(
+        raise Refusal(
             f"You already have {table_label(current.table)} in rotation {rotation.number}: "
             "one table per rotation. Change or drop that pick instead; nothing changed.",
-            code="one_per_rotation",
+            Code.ONE_PER_ROTATION,
         )
     status = _new_seat_status(session, rotation, table, user, join_waitlist=join_waitlist)
     registration, joined = _registration_ensure(session, user)
@@ -280,14 +278,14 @@ def table_seat_change(
     registration_check_allowed(session=session, user=user)
     current = _pick_in_rotation(user, rotation)
     if current is None:
-        raise ValidationError(
+        raise Refusal(
             f"You have no table in rotation {rotation.number} to change; pick one instead.",
-            code="no_pick",
+            Code.NO_PICK,
         )
     if current.table_id == table.pk:
-        raise ValidationError(
+        raise Refusal(
             f"{table_label(table)} is already your pick in rotation {rotation.number}.",
-            code="already_picked",
+            Code.ALREADY_PICKED,
         )
     status = _new_seat_status(
         session,
@@ -314,10 +312,10 @@ def table_seat_drop(*, session: Session, rotation: LunchRotation, user: User) ->
     the cell's waitlist at once. The lunch stays on the agenda (walk in)."""
     session, user = _lock_lunch(session, user)
     if rotation.session_id != session.pk:
-        raise ValidationError("That rotation is not part of this lunch.", code="other")
+        raise Refusal("That rotation is not part of this lunch.", Code.OTHER)
     current = _pick_in_rotation(user, rotation)
     if current is None:
-        raise ValidationError(f"You have no table in rotation {rotation.number}.", code="no_pick")
+        raise Refusal(f"You have no table in rotation {rotation.number}.", Code.NO_PICK)
     was_seated = current.status == SeatStatus.CONFIRMED
     _seat_cancel(current)
     if was_seated:
@@ -382,21 +380,21 @@ def lunch_rotations_generate(*, session: Session, count: int, minutes: int) -> l
     """`count` back-to-back rotations of `minutes` from the lunch's start, numbered from 1.
     Replaces the lunch's rotations as long as nobody has picked a table in them."""
     if count < 1 or minutes < 1:
-        raise ValidationError("Give at least one rotation of at least one minute.", code="invalid")
+        raise Refusal("Give at least one rotation of at least one minute.", Code.INVALID)
     session, _ = _lock_lunch(session)
     end = session.starts_at + timedelta(minutes=count * minutes)
     if end > session.ends_at:
         tz = session.event.tz
-        raise ValidationError(
+        raise Refusal(
             f"{count} rotations of {minutes} minutes would end at "
             f"{end.astimezone(tz):%H:%M}, after the lunch ends "
             f"({session.ends_at.astimezone(tz):%H:%M}).",
-            code="too_long",
+            Code.TOO_LONG,
         )
     if TableSeat.objects.active().filter(rotation__session=session).exists():
-        raise ValidationError(
+        raise Refusal(
             "People have picked tables in the current rotations; change those by hand.",
-            code="has_seats",
+            Code.HAS_SEATS,
         )
     LunchRotation.objects.filter(session=session).delete()
     return LunchRotation.objects.bulk_create(
@@ -417,15 +415,15 @@ def lunch_tables_copy(*, source: Session, target: Session) -> list[LunchTable]:
     """Copies the tables and their hosts of `source` (e.g. last year's lunch) into `target`,
     which must have no tables yet."""
     if source.pk == target.pk:
-        raise ValidationError("Choose another lunch to copy the tables from.", code="same")
+        raise Refusal("Choose another lunch to copy the tables from.", Code.SAME)
     source, target = sessions_lock(source, target)
     for lunch in (source, target):
         if lunch.registration_mode != Session.Mode.TABLES:
-            raise ValidationError(f"“{lunch.title}” has no lunch tables.", code="mode")
+            raise Refusal(f"“{lunch.title}” has no lunch tables.", Code.MODE)
     if LunchTable.objects.filter(session=target).exists():
-        raise ValidationError(
+        raise Refusal(
             f"“{target.title}” already has tables; copy only into a lunch without tables.",
-            code="has_tables",
+            Code.HAS_TABLES,
         )
     copies = []
     for table in LunchTable.objects.filter(session=source).prefetch_related("hosts"):

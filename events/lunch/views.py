@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.csv_safe import csv_download, csv_writer
 from events.models import Session, TableSeat
+from events.refusals import refusal_message
 from events.selectors import event_get
 from events.services import ClashError
 
@@ -54,18 +55,13 @@ def lunch_grid_view(request, slug: str, pk: int):
 
 
 def _refused(request, session: Session, exc: ValidationError):
-    if isinstance(exc, ClashError):
-        messages.warning(
-            request,
-            f"{exc.messages[0]} Cancel that one from your agenda first to join the lunch.",
-        )
-    else:
-        level = (
-            messages.INFO
-            if exc.code in {"already_picked", "already_registered"}
-            else messages.ERROR
-        )
-        messages.add_message(request, level, exc.messages[0])
+    refusal_message(
+        request,
+        exc,
+        then="Cancel that one from your agenda first to join the lunch."
+        if isinstance(exc, ClashError)
+        else "",
+    )
     return redirect(_grid_url(session))
 
 

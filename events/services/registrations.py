@@ -5,7 +5,6 @@ rows. The rules themselves live in `events/rules.py` (who may register, the clas
 free-seat rule); the reads they need in `events/selectors.py`.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,6 +12,7 @@ from accounts.models import User
 
 from ..hooks import registration_cancelled
 from ..models import Registration, Session
+from ..refusals import Code, Refusal
 from ..rules import (
     cancellation_check_allowed,
     registration_check_allowed,
@@ -34,12 +34,12 @@ Status = Registration.Status
 SEATED_MODES = {Session.Mode.OPEN, Session.Mode.DROP_IN}
 
 
-class ClashError(ValidationError):
+class ClashError(Refusal):
     """Raised when a seat would overlap another confirmed item of the same person."""
 
     def __init__(self, clashing: Session):
         super().__init__(
-            f"This overlaps “{clashing.title}”, where you already have a seat.", code="clash"
+            f"This overlaps “{clashing.title}”, where you already have a seat.", Code.CLASH
         )
         self.clashing = clashing
 
@@ -56,9 +56,7 @@ def _refuse_if_registered(session: Session, user: User) -> None:
     """A double click or a second tab: one active registration per person and session (the
     database enforces it too); the person is told rather than shown an error page."""
     if registration_get_for_user(session=session, user=user) is not None:
-        raise ValidationError(
-            "You are already registered for this session.", code="already_registered"
-        )
+        raise Refusal("You are already registered for this session.", Code.ALREADY_REGISTERED)
 
 
 def registration_seat_confirm(
@@ -87,9 +85,7 @@ def registration_create(*, session: Session, user: User) -> Registration:
     (session,) = sessions_lock(session)
     user = user_lock(user)
     if session.registration_mode not in SEATED_MODES:
-        raise ValidationError(
-            "This session does not take registrations here; see its page.", code="mode"
-        )
+        raise Refusal("This session does not take registrations here; see its page.", Code.MODE)
     _refuse_if_registered(session, user)
 
     if session_has_free_seat(session=session):
@@ -115,10 +111,10 @@ def registration_create_matched(*, session: Session, user: User) -> Registration
     user = user_lock(user)
     registration_check_allowed(session=session, user=user)
     if session.registration_mode != Session.Mode.MATCHED:
-        raise ValidationError("This session is not a matched session.", code="mode")
+        raise Refusal("This session is not a matched session.", Code.MODE)
     _refuse_if_registered(session, user)
     if not session_has_free_seat(session=session):
-        raise ValidationError("All places in this session are taken.", code="full")
+        raise Refusal("All places in this session are taken.", Code.FULL)
     registration_refuse_clash(user=user, session=session)
     registration = registration_seat_confirm(session=session, user=user)
     notices.registration_confirmed(registration)
@@ -134,20 +130,16 @@ def registration_switch(*, session: Session, replace: Session, user: User) -> Re
     user = user_lock(user)
     registration_check_allowed(session=session, user=user)
     if session.registration_mode not in SEATED_MODES:
-        raise ValidationError(
-            "This session does not take registrations here; see its page.", code="mode"
-        )
+        raise Refusal("This session does not take registrations here; see its page.", Code.MODE)
     cancellation_check_allowed(session=replace)
     old = Registration.objects.confirmed().filter(session=replace, user=user).first()
     if old is None:
-        raise ValidationError("You have no seat in the session to give up.", code="no_seat")
+        raise Refusal("You have no seat in the session to give up.", Code.NO_SEAT)
     if Registration.objects.confirmed().filter(session=session, user=user).exists():
-        raise ValidationError(
-            "You are already registered for this session.", code="already_registered"
-        )
+        raise Refusal("You are already registered for this session.", Code.ALREADY_REGISTERED)
     if not session_has_free_seat(session=session):
-        raise ValidationError(
-            "This session has just filled up; your seat elsewhere is unchanged.", code="full"
+        raise Refusal(
+            "This session has just filled up; your seat elsewhere is unchanged.", Code.FULL
         )
     registration_refuse_clash(user=user, session=session, ignore=replace)
     _cancel(old)
@@ -192,7 +184,7 @@ def registration_cancel(*, session: Session, user: User) -> Registration:
         .first()
     )
     if registration is None:
-        raise ValidationError("You are not registered for this session.", code="not_registered")
+        raise Refusal("You are not registered for this session.", Code.NOT_REGISTERED)
     cancellation_check_allowed(session=session)
     was_confirmed = registration.status == Status.CONFIRMED
     gave_up = registration_stake(registration)
