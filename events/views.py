@@ -1,12 +1,9 @@
 import gzip
 import hashlib
-import time
-from collections import OrderedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -45,9 +42,16 @@ from .selectors import (
     waitlist_position,
 )
 from .services import ClashError, registration_cancel, registration_create, registration_switch
-from .services.cache import agenda_cache_version
-
-ANONYMOUS_AGENDA_TTL = 300
+from .services.cache import (
+    agenda_cache_version,
+    agenda_cached,
+    agenda_cached_parts,
+    agenda_event_id,
+    agenda_event_id_remember,
+    agenda_page_get,
+    agenda_page_key,
+    agenda_page_put,
+)
 
 
 def home(request):
@@ -62,46 +66,29 @@ def event_list(request):
     return render(request, "events/event_list.html", {"events": event_list_published()})
 
 
-# slug -> event id, learnt by this process: a cached anonymous agenda is then served without
-# touching the database. Staff edits of an event or its rooms bump its version, so a slug
-# that stops pointing at a published event misses the page cache and gets its 404.
-_event_ids: dict[str, int] = {}
-
-
 def agenda(request, slug: str):
-    if slug in _event_ids and _is_cacheable(request):
-        page = _anonymous_page(
-            _page_key(request, _event_ids[slug], agenda_cache_version(_event_ids[slug]))
-        )
+    event_id = agenda_event_id(slug)
+    if event_id is not None and _is_cacheable(request):
+        page = agenda_page_get(_page_key(request, event_id, agenda_cache_version(event_id)))
         if page is not None:
             return _serve_page(request, page)
     event = event_get(slug=slug)
-    _event_ids[slug] = event.pk
+    agenda_event_id_remember(slug, event.pk)
     return _agenda(request, event)
-
-
-def _versioned(event, version: int, name: str, build):
-    """Shared, per-event cache of what is the same for everyone; every committed change to
-    the event's sessions or seats bumps `version`, so nothing stale is ever read."""
-    key = f"agenda:{event.pk}:{version}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, ANONYMOUS_AGENDA_TTL)
-    return value
 
 
 def _attach_card_heads(event, version: int, sessions) -> None:
     """The part of each agenda card that is the same for everyone (title, time, room, tags)
     is rendered once per event version; only the seats and the person's own status and
     buttons are rendered per request."""
-    key = f"agenda:{event.pk}:{version}:heads"
-    heads = cache.get(key) or {}
-    missing = [session for session in sessions if session.pk not in heads]
-    for session in missing:
-        heads[session.pk] = render_to_string("events/_session_card_head.html", {"session": session})
-    if missing:
-        cache.set(key, heads, ANONYMOUS_AGENDA_TTL)
+    by_id = {session.pk: session for session in sessions}
+    heads = agenda_cached_parts(
+        event.pk,
+        version,
+        "heads",
+        list(by_id),
+        lambda pk: render_to_string("events/_session_card_head.html", {"session": by_id[pk]}),
+    )
     for session in sessions:
         session.card_head = heads[session.pk]
 
@@ -111,7 +98,7 @@ def _agenda_form(request, event, version: int) -> AgendaFilterForm:
     request, which needs them for the cache key and again to render)."""
     form = getattr(request, "_agenda_form", None)
     if form is None:
-        days = _versioned(event, version, "days", lambda: event_days(event=event))
+        days = agenda_cached(event.pk, version, "days", lambda: event_days(event=event))
         form = request._agenda_form = AgendaFilterForm.normalised(request.GET, days=days)
     return form
 
@@ -124,8 +111,8 @@ def _agenda_body(request, event, version: int) -> str:
     # which do not bump the version: that filter is applied afresh on each request.
     has_seats = filters.pop("has_seats", False)
     digest = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()[:16]
-    sessions = _versioned(
-        event,
+    sessions = agenda_cached(
+        event.pk,
         version,
         f"sessions:{digest}",
         lambda: session_list_for_agenda(event=event, **filters),
@@ -144,27 +131,6 @@ def _agenda_body(request, event, version: int) -> str:
         "session_count": len(sessions),
     }
     return render_to_string("events/_agenda_body.html", context, request=request)
-
-
-# This process's copies of cached anonymous pages, keyed by the shared cache key: the key
-# holds the event's version (read from the shared cache on every request), so a copy is never
-# served after a change; it only saves moving ~200 KB out of Redis on each hit.
-_local_pages: OrderedDict[str, tuple[float, tuple[bytes, bytes]]] = OrderedDict()
-_LOCAL_PAGES_MAX = 32
-
-
-def _anonymous_page(key: str) -> tuple[bytes, bytes] | None:
-    now = time.monotonic()
-    entry = _local_pages.get(key)
-    if entry is not None and entry[0] > now:
-        return entry[1]
-    page = cache.get(key)
-    if page is not None:
-        # Never kept longer than the shared copy's lifetime.
-        _local_pages[key] = (now + ANONYMOUS_AGENDA_TTL, page)
-        while len(_local_pages) > _LOCAL_PAGES_MAX:
-            _local_pages.popitem(last=False)
-    return page
 
 
 def _serve_page(request, page: tuple[bytes, bytes]) -> HttpResponse:
@@ -192,14 +158,11 @@ def _is_cacheable(request) -> bool:
 
 
 def _page_key(request, event_id: int, version: int, query: str | None = None) -> str:
-    """The page's path and its normalised filters, never the raw query string: parameters
-    the agenda does not know, or values it does not accept, make no new cache entry.
-    Without `query` (before the event is read) the filters are taken as they came; a key
+    """Without `query` (before the event is read) the filters are taken as they came; a key
     with an invalid value then simply finds nothing."""
     if query is None:
         query = AgendaFilterForm.raw_filter_query(request.GET)
-    digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()[:20]
-    return f"agenda:{event_id}:{version}:page:{digest}"
+    return agenda_page_key(event_id, version, path=request.path, query=query)
 
 
 def _agenda(request, event):
@@ -208,7 +171,7 @@ def _agenda(request, event):
     key = _page_key(
         request, event.pk, version, _agenda_form(request, event, version).filter_query()
     )
-    page = _anonymous_page(key) if cacheable else None
+    page = agenda_page_get(key) if cacheable else None
     if page is None:
         body = _agenda_body(request, event, version)
         context = {"event": event, "agenda_body": body, "has_ended": event_has_ended(event)}
@@ -216,7 +179,7 @@ def _agenda(request, event):
         if not cacheable:
             return response
         page = (response.content, gzip.compress(response.content, compresslevel=6))
-        cache.set(key, page, ANONYMOUS_AGENDA_TTL)
+        agenda_page_put(key, page)
     return _serve_page(request, page)
 
 

@@ -10,13 +10,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from config.csv_safe import csv_download, csv_writer
+from config.csv_safe import csv_download
 from events.models import Session, TableSeat
 from events.refusals import refusal_message
 from events.selectors import event_get
 from events.services import ClashError
 
 from .forms import TablePickForm
+from .roster import lunch_roster_write_csv
 from .selectors import (
     lunch_get,
     lunch_get_for_action,
@@ -26,7 +27,6 @@ from .selectors import (
     lunch_table_get,
     lunch_table_get_for_host,
     lunch_table_guests,
-    lunch_table_roster,
     rotation_when,
     table_seat_position,
 )
@@ -209,12 +209,6 @@ def lunch_overview_view(request, slug: str, pk: int):
     return render(request, "events/lunch_overview.html", context)
 
 
-ROSTER_COLUMNS = [
-    "rotation", "starts", "email", "name", "status", "position",
-    "career_stage", "institution", "dietary_needs", "accessibility_needs",
-]  # fmt: skip
-
-
 @login_required
 @require_GET
 def lunch_table_roster_csv_view(request, slug: str, pk: int, table_id: int):
@@ -224,22 +218,5 @@ def lunch_table_roster_csv_view(request, slug: str, pk: int, table_id: int):
     table = lunch_table_get(session=session, pk=table_id)
     table.session = session
     response = csv_download(f"lunch-{session.pk}-table-{table.number}.csv")
-    writer = csv_writer(response)
-    writer.writerow(ROSTER_COLUMNS)
-    for seat in lunch_table_roster(table=table):
-        profile = getattr(seat.user, "profile", None)
-        writer.writerow(
-            [
-                seat.rotation.number,
-                f"{seat.rotation.local_start():%H:%M}",
-                seat.user.email,
-                seat.user.name,
-                seat.status,
-                getattr(seat, "position", None) or "",
-                profile.get_career_stage_display() if profile else "",
-                profile.institution if profile else "",
-                profile.dietary_needs if profile else "",
-                profile.accessibility_needs if profile else "",
-            ]
-        )
+    lunch_roster_write_csv(table=table, out=response)
     return response
