@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.db import transaction
 
 from .models import CareerPath, Profile, User
@@ -69,7 +71,7 @@ def calendar_token_rotate(*, user: User) -> str:
 _deletion_hooks: list = []
 
 
-def register_deletion_hook(hook) -> None:
+def register_deletion_hook(hook: Callable[..., None]) -> None:
     """Apps that must act before a person's rows disappear (e.g. free a seat so the waitlist
     moves) register a callable `hook(user=...)`; accounts imports no other app."""
     _deletion_hooks.append(hook)

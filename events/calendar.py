@@ -5,6 +5,8 @@ from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
+from accounts.models import User
+
 from .hooks import (
     CalendarAdditions,
     CalendarItem,
@@ -25,7 +27,7 @@ def registration_notes(
     return notes
 
 
-def agenda_ics(*, registrations: list[Registration], user=None) -> bytes:
+def agenda_ics(*, registrations: list[Registration], user: User | None = None) -> bytes:
     """Confirmed items only: a cancelled or lost seat disappears from subscribed calendars.
 
     UIDs are stable per registration, SEQUENCE follows the session's, and times carry the

@@ -36,7 +36,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .models import Session
+from accounts.models import Profile, User
+from accounts.types import AnyUser
+
+from .models import Registration, Session
 
 
 @dataclass
@@ -93,7 +96,7 @@ class SessionAdminExtension:
 session_admin_extensions: list[SessionAdminExtension] = []
 
 
-def hook_add(registry: list, hook) -> None:
+def hook_add(registry: list, hook: object) -> None:
     """Registers once, however often `ready()` runs (tests may run it again)."""
     if hook not in registry:
         registry.append(hook)
@@ -114,12 +117,14 @@ def agenda_items_annotate(*, registrations: list) -> None:
         hook(registrations=registrations)
 
 
-def registration_cancelled(*, registration) -> None:
+def registration_cancelled(*, registration: Registration) -> None:
     for hook in registration_cancelled_hooks:
         hook(registration=registration)
 
 
-def agenda_sections(*, user, profile, registrations: list) -> list[AgendaSection]:
+def agenda_sections(
+    *, user: User, profile: Profile | None, registrations: list
+) -> list[AgendaSection]:
     sections = (
         hook(user=user, profile=profile, registrations=registrations)
         for hook in agenda_section_hooks
@@ -130,7 +135,7 @@ def agenda_sections(*, user, profile, registrations: list) -> list[AgendaSection
     )
 
 
-def calendar_additions(*, user, registrations: list) -> CalendarAdditions:
+def calendar_additions(*, user: User, registrations: list) -> CalendarAdditions:
     merged = CalendarAdditions()
     for hook in calendar_hooks:
         extra = hook(user=user, registrations=registrations)
@@ -149,13 +154,13 @@ def calendar_additions(*, user, registrations: list) -> CalendarAdditions:
 free_place_hooks: dict[str, Callable[..., set[int]]] = {}
 
 
-def session_notes(*, sessions: list, user) -> dict[int, SessionNote]:
+def session_notes(*, sessions: list, user: AnyUser) -> dict[int, SessionNote]:
     notes: dict[int, SessionNote] = {}
     for hook in session_note_hooks:
         notes.update(hook(sessions=sessions, user=user))
     return notes
 
 
-def session_page_sections(*, session: Session, user) -> list[AgendaSection]:
+def session_page_sections(*, session: Session, user: AnyUser) -> list[AgendaSection]:
     sections = (hook(session=session, user=user) for hook in session_page_hooks)
     return [section for section in sections if section is not None]

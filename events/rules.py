@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Registration, Session
+from .models import Event, Registration, Session
 from .refusals import Code, Refusal
 
 # Sessions of these modes hold no seat: people take part some other way (a request reviewed by
@@ -27,7 +27,7 @@ def session_takes_seats(session: Session) -> bool:
     return session.registration_mode not in SEATLESS_MODES
 
 
-def registration_stake(registration) -> str:
+def registration_stake(registration: Registration) -> str:
     """What the person holds and would give up by cancelling: a "seat", a "waitlist" place,
     or an agenda "item" (a drop-in, a session without a seat limit, the lunch, a Blood
     Buddies slot)."""
@@ -84,7 +84,7 @@ def _local(moment: datetime, session: Session) -> str:
     )
 
 
-def event_has_ended(event, now: datetime | None = None) -> bool:
+def event_has_ended(event: Event, now: datetime | None = None) -> bool:
     """The event's last day is over in the event's own time zone."""
     now = now or timezone.now()
     return now.astimezone(event.tz).date() > event.ends_on

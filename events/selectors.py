@@ -6,7 +6,8 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import CareerPath
+from accounts.models import CareerPath, User
+from accounts.types import AnyUser
 
 from .hooks import free_place_hooks, session_notes
 from .models import Event, Registration, Session, session_public_q
@@ -131,7 +132,7 @@ def session_has_free_seat(*, session: Session) -> bool:
 
 
 def registration_first_clash(
-    *, user, session: Session, ignore: Session | None = None
+    *, user: User, session: Session, ignore: Session | None = None
 ) -> Session | None:
     """The first session (in time order) where the person holds a seat that a seat in
     `session` would clash with; `ignore` is a seat about to be given up. A seat in a draft is
@@ -147,7 +148,7 @@ def registration_first_clash(
     return first_clash(session, others)
 
 
-def registration_get_for_user(*, session: Session, user) -> Registration | None:
+def registration_get_for_user(*, session: Session, user: User) -> Registration | None:
     """The person's active (confirmed or waitlisted) registration for the session, if any."""
     return Registration.objects.active().filter(session=session, user=user).first()
 
@@ -166,7 +167,7 @@ class CancelPreview:
     waiting: int  # people on the session's waitlist, one of whom gets a freed seat
 
 
-def cancel_preview(*, session: Session, user) -> CancelPreview:
+def cancel_preview(*, session: Session, user: User) -> CancelPreview:
     """Raises ValidationError when there is nothing the person could give up."""
     registration = registration_get_for_user(session=session, user=user)
     if registration is None:
@@ -181,7 +182,7 @@ def cancel_preview(*, session: Session, user) -> CancelPreview:
     )
 
 
-def switch_preview(*, session: Session, replace: Session, user) -> int:
+def switch_preview(*, session: Session, replace: Session, user: User) -> int:
     """How many wait for the seat the person would give up in `replace`; ValidationError when
     the switch cannot happen (the POST checks everything again under the locks)."""
     held = registration_get_for_user(session=replace, user=user)
@@ -194,7 +195,7 @@ def switch_preview(*, session: Session, replace: Session, user) -> int:
     return waitlist_count(session=replace)
 
 
-def registrations_for_user(*, user, event: Event | None = None) -> list[Registration]:
+def registrations_for_user(*, user: User, event: Event | None = None) -> list[Registration]:
     """The person's active registrations (confirmed and waitlisted) with waitlist positions,
     in time order; one query. A place in a draft (a session or event staff took back to
     draft) is kept but left out: outside admin it does not exist, so it is neither listed,
@@ -219,7 +220,7 @@ def registrations_annotate_clashes(*, registrations: list[Registration]) -> None
         registration.clash_with = first_clash(registration.session, held)
 
 
-def sessions_annotate_for_user(*, sessions: list[Session], user) -> None:
+def sessions_annotate_for_user(*, sessions: list[Session], user: AnyUser) -> None:
     """Adds `my_registration`, `my_position` and `clash_with` to each session, for the person."""
     mine = (
         registrations_for_user(user=user, event=sessions[0].event)
@@ -364,9 +365,7 @@ def roster_for_session(*, session: Session) -> list[Registration]:
     return confirmed + waitlisted
 
 
-def user_get_by_calendar_token(*, token: str):
-    from accounts.models import User
-
+def user_get_by_calendar_token(*, token: str) -> User | None:
     return User.objects.filter(profile__calendar_token=token, is_active=True).first()
 
 

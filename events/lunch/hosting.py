@@ -5,6 +5,7 @@ zone, the room). Plugged in through events/hooks.py, from `LunchConfig.ready()`.
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.models import Profile, User
 from events.hooks import AgendaSection, CalendarAdditions, CalendarItem
 
 from .selectors import (
@@ -36,7 +37,9 @@ def lunch_agenda_items(*, registrations: list) -> None:
             registration.detail_template = "events/_lunch_picks.html"
 
 
-def lunch_host_section(*, user, profile, registrations: list) -> AgendaSection | None:
+def lunch_host_section(
+    *, user: User, profile: Profile | None, registrations: list
+) -> AgendaSection | None:
     """No query for people who are not mentors: hosts are picked among mentors' accounts."""
     if profile is None or not profile.is_mentor:
         return None
@@ -71,7 +74,7 @@ def host_duty_text(duty: HostDuty) -> str:
     return "\n".join(lines)
 
 
-def lunch_host_calendar(*, user, registrations: list) -> CalendarAdditions:
+def lunch_host_calendar(*, user: User, registrations: list) -> CalendarAdditions:
     extra = CalendarAdditions()
     for duty in lunch_host_duties_for_user(user=user):
         session = duty.session

@@ -4,13 +4,15 @@ number of queries for 4 tables or 400."""
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import tzinfo
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import CareerPath
+from accounts.models import CareerPath, User
+from accounts.types import AnyUser
 from events.models import (
     Event,
     LunchRotation,
@@ -105,7 +107,7 @@ def _seat_position() -> Coalesce:
     return Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1
 
 
-def table_seats_for_user(*, session: Session, user) -> list[TableSeat]:
+def table_seats_for_user(*, session: Session, user: AnyUser) -> list[TableSeat]:
     """The person's active picks at the lunch with waitlist positions, in rotation order."""
     if not user.is_authenticated:
         return []
@@ -189,7 +191,7 @@ def _cell_action(cell: Cell, pick: TableSeat | None, table_pick: TableSeat | Non
         cell.action = "waitlist" if cell.is_full else "take"
 
 
-def lunch_grid(*, session: Session, user) -> LunchGrid:
+def lunch_grid(*, session: Session, user: AnyUser) -> LunchGrid:
     """Tables × rotations with seats left, the person's picks and interests, and what they
     may do in each cell; the same queries for any number of tables."""
     sessions_annotate_for_user(sessions=[session], user=user)
@@ -233,7 +235,7 @@ def lunch_grid(*, session: Session, user) -> LunchGrid:
 
 
 def lunch_alternatives(
-    *, session: Session, table: LunchTable, rotation: LunchRotation, user
+    *, session: Session, table: LunchTable, rotation: LunchRotation, user: User
 ) -> list[LunchTable]:
     """Other tables of the same career path with seats in that rotation, that the person has
     not picked yet (each with `seats_left`)."""
@@ -289,7 +291,7 @@ def lunch_sessions_with_free_seat(*, sessions: list[Session]) -> set[int]:
 # --- hosts and staff ----------------------------------------------------------------------------
 
 
-def lunch_table_get_for_host(*, session: Session, pk: int, user) -> LunchTable:
+def lunch_table_get_for_host(*, session: Session, pk: int, user: User) -> LunchTable:
     """The table whose list the person may read: a table they host (staff: any table of the
     lunch). Anyone else, another table or another lunch's table: 404."""
     tables = LunchTable.objects.select_related("career_path").filter(session=session)
@@ -301,7 +303,7 @@ def lunch_table_get_for_host(*, session: Session, pk: int, user) -> LunchTable:
     return table
 
 
-def lunch_tables_hosted_by(*, session: Session, user) -> list[LunchTable]:
+def lunch_tables_hosted_by(*, session: Session, user: User) -> list[LunchTable]:
     if not user.is_authenticated:
         return []
     return list(
@@ -490,13 +492,13 @@ def lunch_picks_for_registrations(
 # --- what a person holds, in words (emails, calendar, pages) ------------------------------------
 
 
-def rotation_when(rotation: LunchRotation, tz) -> str:
+def rotation_when(rotation: LunchRotation, tz: tzinfo) -> str:
     """A rotation's times in the event's zone, saying which zone: "12:00–12:20 EST"."""
     start, end = rotation.starts_at.astimezone(tz), rotation.ends_at.astimezone(tz)
     return f"{start:%H:%M}–{end:%H:%M} {start:%Z}"
 
 
-def lunch_pick_text(pick: TableSeat, tz) -> str:
+def lunch_pick_text(pick: TableSeat, tz: tzinfo) -> str:
     """One pick as a line: "Rotation 1, 12:00–12:20 EST: Table 3 — Industry (seat confirmed)"
     or "Rotation 2, 12:20–12:40 EST: waitlisted #2 at Table 5 — Industry". A waitlist place
     needs `position` (as `table_seats_for_user` and `lunch_picks_for_registrations` give)."""
@@ -507,7 +509,7 @@ def lunch_pick_text(pick: TableSeat, tz) -> str:
     return f"{where}: {table} (seat confirmed)"
 
 
-def lunch_tables_text(picks: list[TableSeat], tz) -> str:
+def lunch_tables_text(picks: list[TableSeat], tz: tzinfo) -> str:
     """The person's tables for a calendar item's description and a reminder."""
     if not picks:
         return "Your tables: none picked; walk in and sit where there is room."
@@ -572,7 +574,7 @@ class HostDuty:
     rotations: list[LunchRotation]
 
 
-def lunch_host_duties_for_user(*, user) -> list[HostDuty]:
+def lunch_host_duties_for_user(*, user: User) -> list[HostDuty]:
     """The lunches of published events where the person hosts a table (`TableHost.user`), in
     time order; two queries, whatever the number of lunches or tables."""
     tables = list(

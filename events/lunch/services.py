@@ -191,9 +191,11 @@ def _cell_promote(session: Session, table: LunchTable, rotation: LunchRotation) 
 
 
 # --- trainees ---------------------------------------------------------------------------------
+# The trainees' changes are whole use cases, each its own durable transaction: nothing calls
+# them inside another one. The staff's below also run inside admin's transaction.
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def lunch_join(*, session: Session, user: User) -> Registration:
     """Walk in: the lunch goes on the person's agenda without a table."""
     session, user = _lock_lunch(session, user)
@@ -227,7 +229,7 @@ def _new_seat_status(
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def table_seat_take(
     *,
     session: Session,
@@ -261,7 +263,7 @@ def table_seat_take(
     return seat
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def table_seat_change(
     *,
     session: Session,
@@ -306,7 +308,7 @@ def table_seat_change(
     return seat
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def table_seat_drop(*, session: Session, rotation: LunchRotation, user: User) -> TableSeat:
     """Gives up the person's pick in `rotation` (seat or waitlist place); a freed seat goes to
     the cell's waitlist at once. The lunch stays on the agenda (walk in)."""

@@ -4,6 +4,7 @@ from .agenda import agenda_import, event_agenda_import, event_create
 from .registrations import (
     ClashError,
     registration_cancel,
+    registration_cancel_core,
     registration_create,
     registration_create_matched,
     registration_switch,
@@ -18,6 +19,7 @@ __all__ = [
     "event_agenda_import",
     "event_create",
     "registration_cancel",
+    "registration_cancel_core",
     "registration_create",
     "registration_create_matched",
     "registration_switch",

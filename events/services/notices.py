@@ -16,6 +16,7 @@ from django.db.models import BooleanField, ExpressionWrapper
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from notifications.models import Announcement, Notification
 from notifications.services import (
     ANNOUNCEMENT,
@@ -250,7 +251,7 @@ def _announcement_about(session: Session, statuses: list[str]) -> tuple[list, di
 
 
 def session_announce(
-    *, session: Session, subject: str, body: str, statuses: list[str], created_by=None
+    *, session: Session, subject: str, body: str, statuses: list[str], created_by: User = None
 ) -> Announcement:
     """A staff message to the session's registrants with the chosen statuses."""
     recipients, about = _announcement_about(session, statuses)
@@ -260,7 +261,7 @@ def session_announce(
 
 
 def session_announce_test(
-    *, session: Session, subject: str, body: str, statuses: list[str], user
+    *, session: Session, subject: str, body: str, statuses: list[str], user: User
 ) -> Notification:
     """The announcement as `session_announce` would send it, to `user` only, marked as a
     test (the staff member checks it in their own inbox before sending)."""
@@ -276,7 +277,7 @@ class AnnouncementPreview:
 
 
 def session_announce_preview(
-    *, session: Session, subject: str, body: str, statuses: list[str], fallback_user
+    *, session: Session, subject: str, body: str, statuses: list[str], fallback_user: User
 ) -> AnnouncementPreview:
     """The exact email the first recipient would get (the outbox's own rendering), and how
     many people would get one; rendered for `fallback_user` when nobody would. Sends and

@@ -44,7 +44,9 @@ class ClashError(Refusal):
         self.clashing = clashing
 
 
-def registration_refuse_clash(*, user: User, session: Session, ignore: Session | None = None):
+def registration_refuse_clash(
+    *, user: User, session: Session, ignore: Session | None = None
+) -> None:
     """ClashError when a seat in `session` would overlap one the person holds (call with the
     person's row locked); `ignore` is a seat given up in the same step."""
     clash = registration_first_clash(user=user, session=session, ignore=ignore)
@@ -75,7 +77,7 @@ def registration_seat_confirm(
     return waiting
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def registration_create(*, session: Session, user: User) -> Registration:
     """Confirms while seats remain, else waitlists; queues the email in the same transaction."""
     # Who may register is read before taking the locks: it does not depend on the seats, and
@@ -122,7 +124,7 @@ def registration_create_matched(*, session: Session, user: User) -> Registration
     return registration
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def registration_switch(*, session: Session, replace: Session, user: User) -> Registration:
     """Gives up the seat in `replace` and takes one in `session`, atomically; nothing changes
     unless the new seat is free and no other item clashes."""
@@ -160,11 +162,19 @@ def _cancel(registration: Registration) -> None:
     registration_cancelled(registration=registration)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def registration_cancel(*, session: Session, user: User) -> Registration:
+    """The person's own "cancel" (a page): `registration_cancel_core` in a transaction of its
+    own, so nothing can make it part of a larger one by mistake."""
+    return registration_cancel_core(session=session, user=user)
+
+
+def registration_cancel_core(*, session: Session, user: User) -> Registration:
     """Cancels the person's seat or waitlist place, until the session starts; a freed seat goes
     to the waitlist at once, and a waitlist that skipped this person for clashing with this
-    seat moves too. The person gets an email saying what they gave up."""
+    seat moves too. The person gets an email saying what they gave up. Runs inside the
+    caller's transaction (account deletion, a Blood Buddies withdrawal); the locks refuse to
+    run outside one."""
     # Sessions are locked together, in primary-key order, before any user row.
     waiting_elsewhere = [
         r.session
@@ -255,6 +265,7 @@ def session_update(*, session: Session, changes: dict) -> Session:
     return locked
 
 
+@transaction.atomic
 def registrations_release_for_user(*, user: User) -> None:
     """Before an account is deleted: give up its seats in sessions yet to start, so the
     waitlists move (seats in sessions that have started are history, deleted with it)."""
@@ -264,4 +275,4 @@ def registrations_release_for_user(*, user: User) -> None:
         starts_at__gt=timezone.now(),
     ).distinct()
     for session in sessions:
-        registration_cancel(session=session, user=user)
+        registration_cancel_core(session=session, user=user)

@@ -6,6 +6,7 @@ audience and capacity rules of every session (`events.services.registration_crea
 """
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +15,8 @@ from django.utils import timezone
 from accounts.models import CareerPath, Profile, User
 from events.models import Registration, Session
 from events.rules import session_is_public, session_started_reason
-from events.services import registration_cancel, registration_create_matched
+from events.selectors import registration_get_for_user
+from events.services import registration_cancel_core, registration_create_matched
 from events.services.cache import agenda_cache_bump
 
 from ..models import (
@@ -55,11 +57,7 @@ def signup_check_open(slot: SpeedMentoringSlot) -> None:
 
 
 def _active_registration(slot: SpeedMentoringSlot, user: User) -> Registration | None:
-    return (
-        Registration.objects.filter(session=slot.session, user=user)
-        .exclude(status=Registration.Status.CANCELLED)
-        .first()
-    )
+    return registration_get_for_user(session=slot.session, user=user)
 
 
 @transaction.atomic
@@ -69,7 +67,7 @@ def slot_ensure(
     rounds: int,
     minutes_per_round: int,
     tables: int,
-    signup_closes_at=None,
+    signup_closes_at: datetime | None = None,
 ) -> tuple[SpeedMentoringSlot, bool]:
     """The session's slot settings, created with these values when missing (the demo, scripts;
     staff use the admin). An existing slot is returned unchanged."""
@@ -238,5 +236,5 @@ def trainee_signup_withdraw(*, slot: SpeedMentoringSlot, trainee: User) -> Train
             updated_at=timezone.now(),
         )
     if _active_registration(slot, trainee) is not None:
-        registration_cancel(session=slot.session, user=trainee)
+        registration_cancel_core(session=slot.session, user=trainee)
     return signup
