@@ -96,22 +96,28 @@ def _session_base_qs(event: Event, *, prefetch_paths: bool = True) -> QuerySet[S
     )
 
 
-def waitlist_position_expression() -> Coalesce:
-    """A waitlisted registration's place in line (1 = next), in arrival order (created_at,
-    id), as an annotation: the one definition of "place in the waitlist"."""
+def place_in_line(waiting: QuerySet, *, line: list[str]) -> Coalesce:
+    """A waitlist place as an annotation: 1 + the rows of `waiting` (the waitlisted rows) of
+    the same `line` (the fields that make one waitlist) that arrived earlier, arrival order
+    being (created_at, id). The one definition of "place in line", for sessions' waitlists
+    and the lunch's per-table ones."""
     ahead = (
-        Registration.objects.waitlisted()
-        .filter(session=OuterRef("session"))
+        waiting.filter(**{name: OuterRef(name) for name in line})
         .filter(
             Q(created_at__lt=OuterRef("created_at"))
             | Q(created_at=OuterRef("created_at"), id__lt=OuterRef("id"))
         )
         .order_by()
-        .values("session")
+        .values(line[0])
         .annotate(n=Count("*"))
         .values("n")
     )
     return Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1
+
+
+def waitlist_position_expression() -> Coalesce:
+    """A waitlisted registration's place in its session's line (1 = next)."""
+    return place_in_line(Registration.objects.waitlisted(), line=["session"])
 
 
 def waitlist_position(*, registration: Registration) -> int:

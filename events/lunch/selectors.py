@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -23,7 +23,7 @@ from events.models import (
     TableSeat,
     session_public_q,
 )
-from events.selectors import session_annotate_state, sessions_annotate_for_user
+from events.selectors import place_in_line, session_annotate_state, sessions_annotate_for_user
 
 SeatStatus = TableSeat.Status
 
@@ -91,20 +91,8 @@ def _cell_counts(session: Session) -> dict[tuple[int, int], dict[str, int]]:
 
 
 def _seat_position() -> Coalesce:
-    ahead = (
-        TableSeat.objects.filter(
-            table=OuterRef("table"), rotation=OuterRef("rotation"), status=SeatStatus.WAITLISTED
-        )
-        .filter(
-            Q(created_at__lt=OuterRef("created_at"))
-            | Q(created_at=OuterRef("created_at"), id__lt=OuterRef("id"))
-        )
-        .order_by()
-        .values("table")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1
+    """A waitlisted seat's place in its cell's line (1 = next)."""
+    return place_in_line(TableSeat.objects.waitlisted(), line=["table", "rotation"])
 
 
 def table_seats_for_user(*, session: Session, user: AnyUser) -> list[TableSeat]:
@@ -179,6 +167,16 @@ class LunchGrid:
         return [(rotation, mine.get(rotation.pk)) for rotation in self.rotations]
 
 
+def _cell(table: LunchTable, rotation: LunchRotation, counts: dict) -> Cell:
+    numbers = counts.get((table.pk, rotation.pk), {})
+    return Cell(
+        table=table,
+        rotation=rotation,
+        confirmed=numbers.get(SeatStatus.CONFIRMED, 0),
+        waiting=numbers.get(SeatStatus.WAITLISTED, 0),
+    )
+
+
 def _cell_action(cell: Cell, pick: TableSeat | None, table_pick: TableSeat | None) -> None:
     if pick is not None and pick.table_id == cell.table.pk:
         cell.my_pick = pick
@@ -216,13 +214,7 @@ def lunch_grid(*, session: Session, user: AnyUser) -> LunchGrid:
             hosted.append(table)
         cells = []
         for rotation in rotations:
-            numbers = counts.get((table.pk, rotation.pk), {})
-            cell = Cell(
-                table=table,
-                rotation=rotation,
-                confirmed=numbers.get(SeatStatus.CONFIRMED, 0),
-                waiting=numbers.get(SeatStatus.WAITLISTED, 0),
-            )
+            cell = _cell(table, rotation, counts)
             if user.is_authenticated:
                 _cell_action(cell, by_rotation.get(rotation.pk), by_table.get(table.pk))
             cells.append(cell)
@@ -399,13 +391,7 @@ def lunch_overview(*, session: Session) -> LunchOverview:
     for table in tables:
         cells = []
         for index, rotation in enumerate(rotations):
-            numbers = counts.get((table.pk, rotation.pk), {})
-            cell = Cell(
-                table=table,
-                rotation=rotation,
-                confirmed=numbers.get(SeatStatus.CONFIRMED, 0),
-                waiting=numbers.get(SeatStatus.WAITLISTED, 0),
-            )
+            cell = _cell(table, rotation, counts)
             seated_per_rotation[index] += cell.confirmed
             cells.append(cell)
         rows.append(OverviewRow(table=table, cells=cells))

@@ -26,11 +26,11 @@ from accounts.models import CareerPath, User
 from events.models import LunchRotation, LunchTable, Registration, Session, TableHost, TableSeat
 from events.refusals import Code, Refusal
 from events.rules import registration_check_allowed
-from events.selectors import registration_get_for_user, session_has_free_seat
+from events.selectors import registration_get_for_user
 from events.services import notices
 from events.services.cache import agenda_cache_bump
 from events.services.locking import sessions_lock, user_lock
-from events.services.registrations import registration_refuse_clash, registration_seat_confirm
+from events.services.registrations import registration_seat_take
 
 from . import notices as lunch_notices
 from .selectors import lunch_alternatives
@@ -131,10 +131,11 @@ def _registration_ensure(session: Session, user: User) -> tuple[Registration, bo
     registration = registration_get_for_user(session=session, user=user)
     if registration is not None:
         return registration, False
-    if not session_has_free_seat(session=session):
-        raise Refusal("The lunch has reached the number of people its room holds.", Code.LUNCH_FULL)
-    registration_refuse_clash(user=user, session=session)
-    registration = registration_seat_confirm(session=session, user=user)
+    registration = registration_seat_take(
+        session=session,
+        user=user,
+        full=Refusal("The lunch has reached the number of people its room holds.", Code.LUNCH_FULL),
+    )
     notices.reminders_schedule(registration)
     agenda_cache_bump(session.event_id)
     return registration, True

@@ -77,6 +77,16 @@ def registration_seat_confirm(
     return waiting
 
 
+def registration_seat_take(*, session: Session, user: User, full: Refusal) -> Registration:
+    """A seat with no waitlist behind it (a Blood Buddies slot, the lunch as an agenda item):
+    refused with `full` when none is left, or with ClashError, else confirmed. Call with the
+    session and user rows locked; the caller queues the email that fits."""
+    if not session_has_free_seat(session=session):
+        raise full
+    registration_refuse_clash(user=user, session=session)
+    return registration_seat_confirm(session=session, user=user)
+
+
 @transaction.atomic(durable=True)
 def registration_create(*, session: Session, user: User) -> Registration:
     """Confirms while seats remain, else waitlists; queues the email in the same transaction."""
@@ -115,10 +125,11 @@ def registration_create_matched(*, session: Session, user: User) -> Registration
     if session.registration_mode != Session.Mode.MATCHED:
         raise Refusal("This session is not a matched session.", Code.MODE)
     _refuse_if_registered(session, user)
-    if not session_has_free_seat(session=session):
-        raise Refusal("All places in this session are taken.", Code.FULL)
-    registration_refuse_clash(user=user, session=session)
-    registration = registration_seat_confirm(session=session, user=user)
+    registration = registration_seat_take(
+        session=session,
+        user=user,
+        full=Refusal("All places in this session are taken.", Code.FULL),
+    )
     notices.registration_confirmed(registration)
     agenda_cache_bump(session.event_id)
     return registration
