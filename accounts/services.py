@@ -2,7 +2,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from .models import CareerPath, Profile, User
+from .models import CareerPath, Profile, User, calendar_token_new
 
 # The career-path taxonomy of DESIGN.md (slug, name), in display order. Migration 0002 seeds
 # the same list; this copy lets load_demo restore it on a database where it was removed.
@@ -60,10 +60,8 @@ def profile_update(*, user: User, name: str, data: dict) -> Profile:
 @transaction.atomic
 def calendar_token_rotate(*, user: User) -> str:
     """Revoking a calendar subscription means issuing a new secret; the old URL then 404s."""
-    from .models import _new_calendar_token
-
     profile = Profile.objects.select_for_update().get(user=user)
-    profile.calendar_token = _new_calendar_token()
+    profile.calendar_token = calendar_token_new()
     profile.save(update_fields=["calendar_token", "updated_at"])
     return profile.calendar_token
 

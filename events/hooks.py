@@ -25,6 +25,8 @@ never imports them: dependencies point one way. An app registers its hooks in it
 - `registration_cancelled_hooks`: `fn(*, registration) -> None`, called inside the
   transaction that cancels a registration, with the session row locked (the lunch drops the
   person's table seats).
+- `mode_links[mode]`: a `ModeLink`, the link an agenda card shows for a registration mode
+  whose place is taken on the app's own page (the lunch's grid of tables).
 - `session_admin_extensions`: inlines, actions and an after-save step that an app adds to the
   session's admin page for the sessions it concerns.
 
@@ -79,6 +81,15 @@ calendar_hooks: list[Callable[..., CalendarAdditions]] = []
 session_note_hooks: list[Callable[..., dict[int, SessionNote]]] = []
 session_page_hooks: list[Callable[..., AgendaSection | None]] = []
 
+
+@dataclass
+class ModeLink:
+    url_name: str  # reversed with the event's `slug` and the session's `pk`
+    text_mine: str  # for a person who holds a place
+    text_other: str  # for anyone else
+
+
+mode_links: dict[str, ModeLink] = {}
 
 registration_note_hooks: list[Callable[..., dict[int, list[str]]]] = []
 agenda_item_hooks: list[Callable[..., None]] = []

@@ -1,7 +1,8 @@
 """Refusals: a rule said no. A `Refusal` is a `ValidationError` with a message for the person
 and a code from an enum, so pages decide how to show it by code rather than by string, and
 `refusal_message` is the one place that turns any refusal into the page's message (events,
-the lunch, Blood Buddies). An app built on events keeps its own enum of codes."""
+the lunch, Blood Buddies). An app built on events keeps its own enum of codes
+(`events/lunch/refusals.py`, `mentorship/refusals.py`)."""
 
 from enum import StrEnum
 
@@ -11,7 +12,7 @@ from django.http import HttpRequest
 
 
 class Code(StrEnum):
-    """Why events or the lunch refused. Values are the codes pages and tests have always read
+    """Why events refused. Values are the codes pages and tests have always read
     (`exc.code == "clash"` holds: a StrEnum is its value)."""
 
     UNPUBLISHED = "unpublished"
@@ -25,19 +26,6 @@ class Code(StrEnum):
     CLASH = "clash"
     NO_SEAT = "no_seat"
     NOT_REGISTERED = "not_registered"
-    # the career lunch
-    LUNCH_FULL = "lunch_full"
-    TABLE_FULL = "table_full"
-    TABLE_ONCE = "table_once"
-    ALREADY_PICKED = "already_picked"
-    ONE_PER_ROTATION = "one_per_rotation"
-    NO_PICK = "no_pick"
-    OTHER = "other"
-    INVALID = "invalid"
-    TOO_LONG = "too_long"
-    HAS_SEATS = "has_seats"
-    SAME = "same"
-    HAS_TABLES = "has_tables"
 
 
 class Refusal(ValidationError):
@@ -45,8 +33,9 @@ class Refusal(ValidationError):
         super().__init__(message, code=code)
 
 
-# Nothing went wrong: the person already holds what they asked for.
-INFO_CODES = frozenset({Code.ALREADY_REGISTERED, Code.ALREADY_PICKED})
+# Codes named "already_…" say nothing went wrong: the person already holds what they asked
+# for (already_registered; the lunch's already_picked).
+INFO_PREFIX = "already_"
 # A choice to make rather than an error: the page says how (switch, cancel the other one).
 WARNING_CODES = frozenset({Code.CLASH})
 
@@ -59,7 +48,7 @@ def refusal_message(
     if level is None:
         level = (
             messages.INFO
-            if exc.code in INFO_CODES
+            if str(exc.code).startswith(INFO_PREFIX)
             else messages.WARNING
             if exc.code in WARNING_CODES
             else messages.ERROR

@@ -33,6 +33,12 @@ class LunchConfig(AppConfig):
         hooks.hook_add(hooks.calendar_hooks, lunch_host_calendar)
         hooks.hook_add(hooks.registration_note_hooks, lunch_registration_notes)
         hooks.hook_add(hooks.agenda_item_hooks, lunch_agenda_items)
+        # Agenda cards link the lunch's grid, where tables are picked.
+        hooks.mode_links[Session.Mode.TABLES] = hooks.ModeLink(
+            url_name="events:lunch_grid",
+            text_mine="See or change your tables",
+            text_other="Round tables: pick your tables",
+        )
         # Leaving the lunch frees the person's table seats.
         hooks.hook_add(hooks.registration_cancelled_hooks, lunch_registration_cancelled)
         # Rotations and tables on a `tables` session's admin page, and the lunch's actions.

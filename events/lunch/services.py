@@ -33,6 +33,7 @@ from events.services.locking import sessions_lock, user_lock
 from events.services.registrations import registration_seat_take
 
 from . import notices as lunch_notices
+from .refusals import Code as LunchCode
 from .selectors import lunch_alternatives
 
 SeatStatus = TableSeat.Status
@@ -67,7 +68,7 @@ class TableFullError(Refusal):
         message += " You can also join its waitlist."
         if unchanged:
             message += f" {unchanged}"
-        super().__init__(message, Code.TABLE_FULL)
+        super().__init__(message, LunchCode.TABLE_FULL)
         self.table = table
         self.rotation = rotation
         self.alternatives = alternatives
@@ -95,7 +96,7 @@ def _fresh_cell(
         .first()
     )
     if rotation is None or table is None:
-        raise Refusal("That table or rotation is not part of this lunch.", Code.OTHER)
+        raise Refusal("That table or rotation is not part of this lunch.", LunchCode.OTHER)
     return rotation, table
 
 
@@ -120,7 +121,7 @@ def _check_table_once(user: User, table: LunchTable) -> None:
         raise Refusal(
             f"You already picked {table_label(table)} in rotation {earlier.rotation.number}: "
             "each table once, so you meet more people. Nothing changed.",
-            Code.TABLE_ONCE,
+            LunchCode.TABLE_ONCE,
         )
 
 
@@ -134,7 +135,9 @@ def _registration_ensure(session: Session, user: User) -> tuple[Registration, bo
     registration = registration_seat_take(
         session=session,
         user=user,
-        full=Refusal("The lunch has reached the number of people its room holds.", Code.LUNCH_FULL),
+        full=Refusal(
+            "The lunch has reached the number of people its room holds.", LunchCode.LUNCH_FULL
+        ),
     )
     notices.reminders_schedule(registration)
     agenda_cache_bump(session.event_id)
@@ -248,13 +251,13 @@ def table_seat_take(
     if current is not None and current.table_id == table.pk:
         raise Refusal(
             f"{table_label(table)} is already your pick in rotation {rotation.number}.",
-            Code.ALREADY_PICKED,
+            LunchCode.ALREADY_PICKED,
         )
     if current is not None:
         raise Refusal(
             f"You already have {table_label(current.table)} in rotation {rotation.number}: "
             "one table per rotation. Change or drop that pick instead; nothing changed.",
-            Code.ONE_PER_ROTATION,
+            LunchCode.ONE_PER_ROTATION,
         )
     status = _new_seat_status(session, rotation, table, user, join_waitlist=join_waitlist)
     registration, joined = _registration_ensure(session, user)
@@ -283,12 +286,12 @@ def table_seat_change(
     if current is None:
         raise Refusal(
             f"You have no table in rotation {rotation.number} to change; pick one instead.",
-            Code.NO_PICK,
+            LunchCode.NO_PICK,
         )
     if current.table_id == table.pk:
         raise Refusal(
             f"{table_label(table)} is already your pick in rotation {rotation.number}.",
-            Code.ALREADY_PICKED,
+            LunchCode.ALREADY_PICKED,
         )
     status = _new_seat_status(
         session,
@@ -315,10 +318,10 @@ def table_seat_drop(*, session: Session, rotation: LunchRotation, user: User) ->
     the cell's waitlist at once. The lunch stays on the agenda (walk in)."""
     session, user = _lock_lunch(session, user)
     if rotation.session_id != session.pk:
-        raise Refusal("That rotation is not part of this lunch.", Code.OTHER)
+        raise Refusal("That rotation is not part of this lunch.", LunchCode.OTHER)
     current = _pick_in_rotation(user, rotation)
     if current is None:
-        raise Refusal(f"You have no table in rotation {rotation.number}.", Code.NO_PICK)
+        raise Refusal(f"You have no table in rotation {rotation.number}.", LunchCode.NO_PICK)
     was_seated = current.status == SeatStatus.CONFIRMED
     _seat_cancel(current)
     if was_seated:
@@ -383,7 +386,7 @@ def lunch_rotations_generate(*, session: Session, count: int, minutes: int) -> l
     """`count` back-to-back rotations of `minutes` from the lunch's start, numbered from 1.
     Replaces the lunch's rotations as long as nobody has picked a table in them."""
     if count < 1 or minutes < 1:
-        raise Refusal("Give at least one rotation of at least one minute.", Code.INVALID)
+        raise Refusal("Give at least one rotation of at least one minute.", LunchCode.INVALID)
     session, _ = _lock_lunch(session)
     end = session.starts_at + timedelta(minutes=count * minutes)
     if end > session.ends_at:
@@ -392,12 +395,12 @@ def lunch_rotations_generate(*, session: Session, count: int, minutes: int) -> l
             f"{count} rotations of {minutes} minutes would end at "
             f"{end.astimezone(tz):%H:%M}, after the lunch ends "
             f"({session.ends_at.astimezone(tz):%H:%M}).",
-            Code.TOO_LONG,
+            LunchCode.TOO_LONG,
         )
     if TableSeat.objects.active().filter(rotation__session=session).exists():
         raise Refusal(
             "People have picked tables in the current rotations; change those by hand.",
-            Code.HAS_SEATS,
+            LunchCode.HAS_SEATS,
         )
     LunchRotation.objects.filter(session=session).delete()
     return LunchRotation.objects.bulk_create(
@@ -418,7 +421,7 @@ def lunch_tables_copy(*, source: Session, target: Session) -> list[LunchTable]:
     """Copies the tables and their hosts of `source` (e.g. last year's lunch) into `target`,
     which must have no tables yet."""
     if source.pk == target.pk:
-        raise Refusal("Choose another lunch to copy the tables from.", Code.SAME)
+        raise Refusal("Choose another lunch to copy the tables from.", LunchCode.SAME)
     source, target = sessions_lock(source, target)
     for lunch in (source, target):
         if lunch.registration_mode != Session.Mode.TABLES:
@@ -426,7 +429,7 @@ def lunch_tables_copy(*, source: Session, target: Session) -> list[LunchTable]:
     if LunchTable.objects.filter(session=target).exists():
         raise Refusal(
             f"“{target.title}” already has tables; copy only into a lunch without tables.",
-            Code.HAS_TABLES,
+            LunchCode.HAS_TABLES,
         )
     copies = []
     for table in LunchTable.objects.filter(session=source).prefetch_related("hosts"):

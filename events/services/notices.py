@@ -34,7 +34,8 @@ from notifications.services import (
     notifications_plan,
 )
 
-from ..calendar import agenda_ics
+from ..calendar import agenda_ics, registration_notes
+from ..hooks import calendar_additions
 from ..models import Registration, Session, session_public_q
 
 # Several quick staff edits within this window make one "changed" notice.
@@ -336,9 +337,6 @@ def session_send_check(*, kind: str, category: str, context: dict) -> Hold | Non
 def reminder_personal_details(context: dict) -> dict:
     """Send-time details of a reminder: the person's lunch tables or Blood Buddies rounds as
     they are when the reminder goes out, not as they were when it was planned."""
-    from ..calendar import registration_notes
-    from ..hooks import calendar_additions
-
     registration_id = context.get("registration_id")
     if not registration_id:
         return {}
