@@ -106,12 +106,7 @@ class RegistrationInline(EventZoneInline, admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("user", "session__event")
-            .exclude(status=Registration.Status.CANCELLED)
-        )
+        return super().get_queryset(request).select_related("user", "session__event").active()
 
 
 @admin.register(Session)

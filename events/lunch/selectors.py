@@ -265,9 +265,8 @@ def lunch_sessions_with_free_seat(*, sessions: list[Session]) -> set[int]:
         rotations.setdefault(session_id, []).append(rotation_id)
     taken = {
         (row["table_id"], row["rotation_id"]): row["n"]
-        for row in TableSeat.objects.filter(
-            rotation__session_id__in=ids, status=SeatStatus.CONFIRMED
-        )
+        for row in TableSeat.objects.confirmed()
+        .filter(rotation__session_id__in=ids)
         .order_by()
         .values("table_id", "rotation_id")
         .annotate(n=Count("id"))
@@ -398,13 +397,12 @@ def lunch_overview(*, session: Session) -> LunchOverview:
     # One row per person on the lunch (a registration is unique per person and session), so
     # identical needs are never collapsed into one.
     people = list(
-        Registration.objects.filter(session=session, status=Registration.Status.CONFIRMED)
+        Registration.objects.confirmed()
+        .filter(session=session)
         .annotate(
             is_seated=Exists(
-                TableSeat.objects.filter(
-                    user=OuterRef("user"),
-                    rotation__session=session,
-                    status=SeatStatus.CONFIRMED,
+                TableSeat.objects.confirmed().filter(
+                    user=OuterRef("user"), rotation__session=session
                 )
             )
         )
@@ -516,12 +514,9 @@ def lunch_holdings(*, registration_id: int) -> LunchHoldings | None:
     """Read when an email is sent, so it tells what holds then; None when the registration is
     no longer a confirmed place on a lunch."""
     registration = (
-        Registration.objects.select_related("session__event")
-        .filter(
-            pk=registration_id,
-            status=Registration.Status.CONFIRMED,
-            session__registration_mode=Session.Mode.TABLES,
-        )
+        Registration.objects.confirmed()
+        .select_related("session__event")
+        .filter(pk=registration_id, session__registration_mode=Session.Mode.TABLES)
         .first()
     )
     if registration is None:

@@ -184,10 +184,7 @@ def session_updated(session: Session, *, before: dict) -> None:
     move (time or room) queues one "changed" notice per registrant, batched over a few
     minutes so several quick edits make one email."""
     registrations = list(
-        Registration.objects.filter(session=session)
-        .exclude(status=Registration.Status.CANCELLED)
-        .select_related("user")
-        .order_by("pk")
+        Registration.objects.active().filter(session=session).select_related("user").order_by("pk")
     )
     for registration in registrations:
         registration.session = session  # the edited instance, not a fresh copy
@@ -341,8 +338,9 @@ def reminder_personal_details(context: dict) -> dict:
     if not registration_id:
         return {}
     registration = (
-        Registration.objects.select_related("session__event", "session__room", "user")
-        .filter(pk=registration_id, status=Registration.Status.CONFIRMED)
+        Registration.objects.confirmed()
+        .select_related("session__event", "session__room", "user")
+        .filter(pk=registration_id)
         .first()
     )
     # Only the lunch (tables) and speed mentoring (rounds) have personal details to add.
