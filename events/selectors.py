@@ -2,6 +2,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -96,7 +97,7 @@ def _session_base_qs(event: Event, *, prefetch_paths: bool = True) -> QuerySet[S
     )
 
 
-def place_in_line(waiting: QuerySet, *, line: list[str]) -> Coalesce:
+def place_in_line(waiting: QuerySet, *, line: list[str]) -> CombinedExpression:
     """A waitlist place as an annotation: 1 + the rows of `waiting` (the waitlisted rows) of
     the same `line` (the fields that make one waitlist) that arrived earlier, arrival order
     being (created_at, id). The one definition of "place in line", for sessions' waitlists
@@ -115,7 +116,7 @@ def place_in_line(waiting: QuerySet, *, line: list[str]) -> Coalesce:
     return Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1
 
 
-def waitlist_position_expression() -> Coalesce:
+def waitlist_position_expression() -> CombinedExpression:
     """A waitlisted registration's place in its session's line (1 = next)."""
     return place_in_line(Registration.objects.waitlisted(), line=["session"])
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import Coalesce
+from django.db.models.expressions import CombinedExpression
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -90,7 +90,7 @@ def _cell_counts(session: Session) -> dict[tuple[int, int], dict[str, int]]:
     return counts
 
 
-def _seat_position() -> Coalesce:
+def _seat_position() -> CombinedExpression:
     """A waitlisted seat's place in its cell's line (1 = next)."""
     return place_in_line(TableSeat.objects.waitlisted(), line=["table", "rotation"])
 

@@ -249,7 +249,12 @@ def _announcement_about(session: Session, statuses: list[str]) -> tuple[list, di
 
 
 def session_announce(
-    *, session: Session, subject: str, body: str, statuses: list[str], created_by: User = None
+    *,
+    session: Session,
+    subject: str,
+    body: str,
+    statuses: list[str],
+    created_by: User | None = None,
 ) -> Announcement:
     """A staff message to the session's registrants with the chosen statuses."""
     recipients, about = _announcement_about(session, statuses)
