@@ -78,9 +78,7 @@ def lunch_picks_notice(*, registration: Registration, joined: bool) -> Notificat
     )
 
 
-def lunch_promoted_notice(
-    *, session: Session, seat: TableSeat, registration: Registration
-) -> Notification:
+def lunch_promoted_notice(*, session: Session, seat: TableSeat, registration: Registration) -> None:
     """A seat opened at a table the person waited for: told at once."""
     rotation, table = seat.rotation, seat.table
     notification_enqueue(

@@ -1,11 +1,14 @@
 """The career lunch's pages, under its session: /events/<slug>/sessions/<id>/tables/... They
 share the `events:` namespace (`events:lunch_grid`), composed in config/urls.py."""
 
+from collections.abc import Callable
+
+from django.http import HttpResponseBase
 from django.urls import path
 
 from . import views
 
-LUNCH_ROUTES = [
+LUNCH_ROUTES: list[tuple[str, Callable[..., HttpResponseBase], str]] = [
     ("", views.lunch_grid_view, "lunch_grid"),
     ("join/", views.lunch_join_view, "lunch_join"),
     ("<int:table_id>/rotations/<int:rotation_id>/take/", views.lunch_take_view, "lunch_take"),

@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 from accounts.models import Profile
 from events.lunch.services import table_seat_take
 from events.models import TableHost
+from tests.events.lunch.conftest import cell, lunch_make
 from tests.factories import UserFactory
-from tests.lunch.conftest import cell, lunch_make
 
 from .conftest import E2E, log_in, serious_axe_violations
 

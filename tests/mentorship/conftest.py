@@ -8,16 +8,11 @@ from accounts.models import CareerPath, CareerStage
 from events.models import Session
 from mentorship.models import SpeedMentoringSlot
 from mentorship.services import mentor_offer_save, trainee_signup_save
-from tests.factories import NY, EventFactory, SessionFactory, UserFactory
+from tests.factories import NY, SessionFactory, UserFactory
 
 
 def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2030, 12, day, hour, minute, tzinfo=NY)
-
-
-@pytest.fixture
-def event(db):
-    return EventFactory(slug="ash-2030")
 
 
 def speed_session(event, **kwargs) -> Session:

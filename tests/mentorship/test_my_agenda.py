@@ -10,7 +10,7 @@ from icalendar import Calendar
 
 from events.models import TableHost
 from mentorship.services import schedule_draft, schedule_publish
-from tests.lunch.conftest import lunch_make
+from tests.events.lunch.conftest import lunch_make
 
 from .conftest import make_mentor, make_trainee, offer_for, signup_for
 

@@ -1,6 +1,7 @@
 """Blood Buddies pages: forms and their errors, who may open what, staff pages, my agenda and
 query counts that do not grow with the slot."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -14,7 +15,12 @@ from mentorship.models import Meeting, MentorOffer, TraineeSignup
 from mentorship.services import schedule_draft, schedule_publish
 from notifications.models import Notification
 from notifications.services import notifications_dispatch_due
-from tests.factories import UserFactory
+from tests.factories import (
+    ConversationFeedbackFactory,
+    MeetingFactory,
+    SpeedMentoringSlotFactory,
+    UserFactory,
+)
 
 from .conftest import at, make_mentor, make_slot, make_trainee, offer_for, signup_for, speed_session
 
@@ -555,3 +561,68 @@ def test_admin_refuses_rounds_that_do_not_fit_the_session(event, staff):
 
     assert response.status_code == 200
     assert "do not fit in the session" in response.content.decode()
+
+
+# --- list pages: the same queries for a few rows and many -------------------------------------
+
+HALF_AN_HOUR = dt.timedelta(minutes=30)
+# event, its sessions, their slots, login session, user, my registrations, then for my
+# conversations: slots, offers, sign-ups, meetings
+INDEX_QUERIES = 10
+CONNECTIONS_QUERIES = 5  # login session, user, meetings, trainees' interests, mentors' expertise
+FEEDBACK_SUMMARY_QUERIES = 4  # login session, user, comments, mentors with their counts
+
+
+def conversations(event, trainee, count: int, **meeting) -> list[Meeting]:
+    """`count` published Blood Buddies sessions, each with one conversation of `trainee`."""
+    made = []
+    for n in range(count):
+        starts_at = at(6, 8 + n % 10, 5 * (n // 10))
+        session = speed_session(event, starts_at=starts_at, ends_at=starts_at + HALF_AN_HOUR)
+        slot = SpeedMentoringSlotFactory(session=session, published_at=at(1, 9))
+        made.append(MeetingFactory(signup__slot=slot, signup__trainee=trainee, **meeting))
+    return made
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_index_queries_do_not_grow_with_the_slots(event, django_assert_num_queries, size):
+    trainee = make_trainee()
+    conversations(event, trainee, size)
+    speed_session(event, title="Blood Buddies, not set up yet")
+    client = logged_in(trainee)
+
+    with django_assert_num_queries(INDEX_QUERIES):
+        response = client.get(url("index"))
+
+    assert response.content.decode().count("round 1") == size
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_connections_queries_do_not_grow_with_the_connections(
+    event, django_assert_num_queries, size
+):
+    trainee = make_trainee()
+    made = conversations(
+        event, trainee, size, trainee_stays_in_touch=True, mentor_stays_in_touch=True
+    )
+    client = logged_in(trainee)
+
+    with django_assert_num_queries(CONNECTIONS_QUERIES):
+        response = client.get(url("connections"))
+
+    page = response.content.decode()
+    assert all(meeting.offer.mentor.email in page for meeting in made)
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_feedback_summary_queries_do_not_grow_with_the_mentors(
+    event, staff, django_assert_num_queries, size
+):
+    for meeting in conversations(event, make_trainee(), size):
+        ConversationFeedbackFactory(meeting=meeting, comment=f"Helpful talk {meeting.pk}")
+    client = logged_in(staff)
+
+    with django_assert_num_queries(FEEDBACK_SUMMARY_QUERIES):
+        response = client.get(url("feedback_summary"))
+
+    assert response.content.decode().count("Helpful talk") == size

@@ -26,8 +26,8 @@ from mentorship.models import Meeting, MentorOffer, SpeedMentoringSlot, TraineeS
 from mentorship.services import schedule_draft, schedule_publish
 from notifications.models import Notification
 from notifications.services import notifications_dispatch_due
+from tests.events.lunch.conftest import lunch_make
 from tests.factories import NY, EventFactory, RoomFactory, SessionFactory, UserFactory
-from tests.lunch.conftest import lunch_make
 from tests.mentorship.conftest import make_slot, offer_for, signup_for, speed_session
 
 pytestmark = [

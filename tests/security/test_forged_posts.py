@@ -25,7 +25,6 @@ import pytest
 from django.apps import apps
 from django.contrib import admin as django_admin
 from django.contrib.messages import constants as message_levels
-from django.core.cache import cache
 from django.db import connection
 from django.forms import BaseForm
 from django.test import RequestFactory, override_settings
@@ -44,8 +43,9 @@ from mentorship.models import Meeting
 from mentorship.services import schedule_draft, schedule_publish
 from notifications.services import unsubscribe_token
 from tests.admin_form import form_data, page_text
+from tests.conftest import cache_clear
+from tests.events.lunch.conftest import lunch_make
 from tests.factories import NY, PASSWORD, EventFactory, SessionFactory, UserFactory
-from tests.lunch.conftest import lunch_make
 from tests.mentorship.conftest import (
     make_mentor,
     make_slot,
@@ -509,7 +509,7 @@ class ForgedPosts(TestCase):
 
     def setup_example(self):
         super().setup_example()
-        cache.clear()  # rate limits must not turn every later example into a 429
+        cache_clear()  # rate limits must not turn every later example into a 429
 
     def _log_in(self, role: str) -> None:
         if role != "anonymous":

@@ -12,21 +12,14 @@ from django.test import Client
 from events.models import Event, LunchRotation, Session
 from events.services import registration_create
 from tests.admin_form import form_data, page_text
+from tests.events.lunch.conftest import lunch_make
 from tests.factories import NY, EventFactory, SessionFactory, UserFactory
-from tests.lunch.conftest import lunch_make
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scheduled_deliveries")]
 
 UTC = dt.UTC
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 SESSIONS = "/admin/events/session/"
-
-
-@pytest.fixture
-def staff_client() -> Client:
-    client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.fixture

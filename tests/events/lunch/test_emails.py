@@ -13,8 +13,8 @@ from django.urls import reverse
 from events.lunch.services import table_seat_take
 from events.models import Session
 from notifications.services import notifications_dispatch_due
+from tests.events.lunch.conftest import cell
 from tests.factories import UserFactory
-from tests.lunch.conftest import cell
 from tests.smtp import header
 
 pytestmark = [

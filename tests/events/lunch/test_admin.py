@@ -3,12 +3,11 @@ a table, "copy the tables of another lunch" and "generate rotations" as actions.
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.test import Client
 
 from events.lunch.services import table_seat_take
 from events.models import LunchTable, TableHost, TableSeat
+from tests.events.lunch.conftest import cell
 from tests.factories import SessionFactory, UserFactory
-from tests.lunch.conftest import cell
 
 pytestmark = [
     pytest.mark.django_db,
@@ -16,13 +15,6 @@ pytestmark = [
 ]
 
 CHANGELIST = "/admin/events/session/"
-
-
-@pytest.fixture
-def staff_client() -> Client:
-    client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def test_a_lunch_change_page_has_rotation_and_table_inlines(staff_client, lunch):

@@ -13,8 +13,8 @@ from django.urls import reverse
 from accounts.models import Profile
 from events.lunch.services import lunch_join, table_seat_take
 from events.models import Registration, Session, TableSeat
+from tests.events.lunch.conftest import cell
 from tests.factories import UserFactory
-from tests.lunch.conftest import cell
 
 pytestmark = [
     pytest.mark.django_db,
@@ -76,7 +76,7 @@ def crowd(lunch):
 
 
 @pytest.fixture
-def staff_client(client):
+def staff_member_client(client):
     client.force_login(UserFactory(is_staff=True))
     return client
 
@@ -96,14 +96,14 @@ def roster_rows(client, lunch) -> list[dict]:
 
 
 def test_overview_counts_each_seated_person_once_however_many_seats_they_hold(
-    staff_client, lunch, crowd
+    staff_member_client, lunch, crowd
 ):
     registered = Registration.objects.filter(
         session=lunch, status=Registration.Status.CONFIRMED
     ).count()
     seated = len(seated_profiles(lunch))
 
-    page = text(staff_client.get(url("lunch_overview", lunch)))
+    page = text(staff_member_client.get(url("lunch_overview", lunch)))
 
     assert (registered, seated) == (11, 9)
     assert (
@@ -113,13 +113,15 @@ def test_overview_counts_each_seated_person_once_however_many_seats_they_hold(
     assert f"Catering: needs of the {seated} people seated" in page
 
 
-def test_overview_counts_two_people_with_the_same_dietary_need_as_two(staff_client, lunch, crowd):
+def test_overview_counts_two_people_with_the_same_dietary_need_as_two(
+    staff_member_client, lunch, crowd
+):
     dietary = Counter(p.dietary_needs for p in seated_profiles(lunch) if p.dietary_needs)
     accessibility = Counter(
         p.accessibility_needs for p in seated_profiles(lunch) if p.accessibility_needs
     )
 
-    page = text(staff_client.get(url("lunch_overview", lunch)))
+    page = text(staff_member_client.get(url("lunch_overview", lunch)))
 
     assert dietary == {"Vegetarian": 3, "Vegan": 2, "Halal": 1}
     assert "Dietary needs Vegetarian: 3 Vegan: 2 Halal: 1" in page
@@ -127,12 +129,14 @@ def test_overview_counts_two_people_with_the_same_dietary_need_as_two(staff_clie
     assert "Accessibility needs Wheelchair access: 2" in page
 
 
-def test_overview_catering_counts_equal_the_people_in_the_table_rosters(staff_client, lunch, crowd):
-    rows = [row for row in roster_rows(staff_client, lunch) if row["status"] == "confirmed"]
+def test_overview_catering_counts_equal_the_people_in_the_table_rosters(
+    staff_member_client, lunch, crowd
+):
+    rows = [row for row in roster_rows(staff_member_client, lunch) if row["status"] == "confirmed"]
     needs_by_person = {row["email"]: row["dietary_needs"] for row in rows}
     from_rosters = Counter(need for need in needs_by_person.values() if need)
 
-    page = text(staff_client.get(url("lunch_overview", lunch)))
+    page = text(staff_member_client.get(url("lunch_overview", lunch)))
 
     assert len(needs_by_person) == 9
     assert f"{len(needs_by_person)} of them hold at least one table seat." in page
@@ -141,12 +145,12 @@ def test_overview_catering_counts_equal_the_people_in_the_table_rosters(staff_cl
 
 
 def test_overview_seated_totals_per_rotation_equal_the_confirmed_rows_of_the_rosters(
-    staff_client, lunch, crowd
+    staff_member_client, lunch, crowd
 ):
-    rows = roster_rows(staff_client, lunch)
+    rows = roster_rows(staff_member_client, lunch)
     per_rotation = Counter(row["rotation"] for row in rows if row["status"] == "confirmed")
 
-    page = text(staff_client.get(url("lunch_overview", lunch)))
+    page = text(staff_member_client.get(url("lunch_overview", lunch)))
 
     totals = " ".join(f"{per_rotation[str(n)]} / 12" for n in (1, 2, 3))
     assert per_rotation == {"1": 5, "2": 4, "3": 5}
@@ -154,9 +158,9 @@ def test_overview_seated_totals_per_rotation_equal_the_confirmed_rows_of_the_ros
 
 
 def test_overview_leaves_people_without_a_table_seat_out_of_the_seated_needs(
-    staff_client, lunch, crowd
+    staff_member_client, lunch, crowd
 ):
-    page = text(staff_client.get(url("lunch_overview", lunch)))
+    page = text(staff_member_client.get(url("lunch_overview", lunch)))
 
     seated_part = page.split("people seated", 1)[1].split("without a table seat", 1)[0]
     assert "Vegan: 2" in seated_part
@@ -164,9 +168,9 @@ def test_overview_leaves_people_without_a_table_seat_out_of_the_seated_needs(
 
 
 def test_overview_lists_the_needs_of_people_on_the_agenda_without_a_table_seat(
-    staff_client, lunch, crowd
+    staff_member_client, lunch, crowd
 ):
-    page = text(staff_client.get(url("lunch_overview", lunch)))
+    page = text(staff_member_client.get(url("lunch_overview", lunch)))
 
     assert (
         "Catering: needs of the 2 people without a table seat They have the lunch on their "
@@ -180,7 +184,7 @@ OVERVIEW_QUERIES = 9  # measured: the same for 4 tables and 40, 10 people and 10
 
 @pytest.mark.parametrize(("tables", "people"), [(4, 10), (40, 100)])
 def test_overview_queries_do_not_grow_with_tables_or_people(
-    staff_client, make_lunch, django_assert_max_num_queries, tables, people
+    staff_member_client, make_lunch, django_assert_max_num_queries, tables, people
 ):
     lunch = make_lunch(tables=tables, rotations=3, seats=3)
     for number in range(people):
@@ -188,6 +192,6 @@ def test_overview_queries_do_not_grow_with_tables_or_people(
         take(lunch, person(f"Guest{number}", "Vegan" if number % 2 else ""), table, rotation)
 
     with django_assert_max_num_queries(OVERVIEW_QUERIES):
-        response = staff_client.get(url("lunch_overview", lunch))
+        response = staff_member_client.get(url("lunch_overview", lunch))
 
     assert text(response).count("People at Table") == tables

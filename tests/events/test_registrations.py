@@ -22,7 +22,7 @@ from events.services import (
     session_update,
 )
 from notifications.models import Notification
-from tests.factories import NY, EventFactory, SessionFactory, UserFactory
+from tests.factories import NY, SessionFactory, UserFactory
 
 pytestmark = [
     pytest.mark.django_db,
@@ -64,11 +64,6 @@ def waitlist(session: Session) -> list[tuple[str, int]]:
         for r in roster_for_session(session=session)
         if r.status == Status.WAITLISTED
     ]
-
-
-@pytest.fixture
-def event():
-    return EventFactory()
 
 
 @pytest.fixture

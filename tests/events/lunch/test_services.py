@@ -26,8 +26,8 @@ from events.services import (
 )
 from notifications.models import Notification
 from notifications.services import notification_deliver
+from tests.events.lunch.conftest import cell
 from tests.factories import NY, SessionFactory, UserFactory
-from tests.lunch.conftest import cell
 
 pytestmark = [
     pytest.mark.django_db,

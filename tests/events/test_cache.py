@@ -3,10 +3,12 @@
 import gzip
 
 import pytest
+from django.contrib import admin as django_admin
 from django.test import Client
 from django.urls import reverse
 
-from events.models import Session
+from events.admin import RoomAdmin
+from events.models import Room, Session
 from tests.events.test_roster import admin_form_data
 from tests.factories import RoomFactory, SessionFactory, UserFactory
 
@@ -51,11 +53,6 @@ def test_unpublishing_an_event_in_admin_makes_its_cached_agenda_a_404(
 def test_renaming_a_room_in_admin_shows_on_the_cached_agenda(
     client, session, django_capture_on_commit_callbacks
 ):
-    from django.contrib import admin as django_admin
-
-    from events.admin import RoomAdmin
-    from events.models import Room
-
     room = RoomFactory(event=session.event, name="W201")
     Session.objects.filter(pk=session.pk).update(room=room)
     assert "W201" in agenda(client, session).content.decode()

@@ -15,8 +15,8 @@ from accounts.models import CareerPath, CareerStage, Profile, User
 from events.lunch.services import table_seat_take
 from events.models import Registration, Session, TableHost, TableSeat
 from events.services import registration_create
-from tests.factories import SessionFactory, UserFactory
-from tests.lunch.conftest import cell
+from tests.events.lunch.conftest import cell
+from tests.factories import SessionFactory, TableSeatFactory, UserFactory
 
 pytestmark = [
     pytest.mark.django_db,
@@ -552,3 +552,32 @@ def test_the_lunch_and_an_overlapping_session_show_the_clash_on_the_grid(client,
     ]
     assert "Clashes with “" in response.content.decode()
     assert picks(lunch, trainee) == []
+
+
+# login session, user, event, lunch, table, rotations, seats (+profiles), guests' interests
+GUEST_LIST_QUERIES = 8
+
+
+@pytest.mark.parametrize("guests", [2, 12])
+def test_host_guest_list_queries_do_not_grow_with_the_guests(
+    client, make_lunch, django_assert_num_queries, guests
+):
+    lunch = make_lunch(tables=2, rotations=3, seats=guests // 2)
+    table = lunch.lunch_tables.get(number=1)
+    host = UserFactory()
+    TableHost.objects.filter(table=table).update(user=host)
+    paths = list(CareerPath.objects.all()[:3])
+    for rotation in lunch.lunch_rotations.all():
+        for n in range(guests):
+            seat = TableSeatFactory(
+                table=table,
+                rotation=rotation,
+                status=Seat.CONFIRMED if n < guests // 2 else Seat.WAITLISTED,
+            )
+            seat.user.profile.interests.set(paths)
+    client.force_login(host)
+
+    with django_assert_num_queries(GUEST_LIST_QUERIES):
+        response = client.get(url("lunch_table_guests", lunch, table_id=table.pk))
+
+    assert response.status_code == 200

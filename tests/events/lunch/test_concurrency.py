@@ -9,8 +9,8 @@ from events.lunch.selectors import table_seat_position
 from events.lunch.services import TableFullError, table_seat_drop, table_seat_take
 from events.models import Registration, TableSeat
 from tests.concurrency import run_at_once
+from tests.events.lunch.conftest import cell
 from tests.factories import UserFactory
-from tests.lunch.conftest import cell
 
 # No serialized_rollback (it clashes with the content types other transactional tests leave
 # behind); the lunch fixture re-seeds the career paths a flush wipes.

@@ -7,7 +7,7 @@ import time_machine
 
 from events.lunch.services import lunch_join, table_seat_take
 from notifications.services import notifications_dispatch_due
-from tests.lunch.conftest import cell
+from tests.events.lunch.conftest import cell
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scheduled_deliveries")]
 

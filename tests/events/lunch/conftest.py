@@ -9,7 +9,7 @@ from accounts.models import CareerPath
 from accounts.services import career_paths_ensure
 from events.lunch.services import lunch_rotations_generate
 from events.models import LunchTable, Session, TableHost
-from tests.factories import NY, EventFactory, SessionFactory, UserFactory
+from tests.factories import NY, EventFactory, SessionFactory
 
 # Career paths of the tables, in order; two tables share the first path (alternatives).
 PATHS = ["clinical-malignant", "clinical-malignant", "industry", "government"]
@@ -74,8 +74,3 @@ def cell(lunch: Session, table: int, rotation: int):
         lunch.lunch_rotations.get(number=rotation),
         lunch.lunch_tables.select_related("career_path").get(number=table),
     )
-
-
-@pytest.fixture
-def trainee():
-    return UserFactory()
