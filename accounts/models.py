@@ -97,6 +97,10 @@ def _new_calendar_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+# The public name; the field's default keeps the old one, which the migrations refer to.
+calendar_token_new = _new_calendar_token
+
+
 class Profile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
     career_stage = models.CharField(max_length=20, choices=CareerStage.choices, blank=True)

@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from datetime import UTC
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from .models import (
     MentorApproval,
     Profile,
     User,
-    _new_calendar_token,
+    calendar_token_new,
 )
 
 ApprovalStatus = MentorApproval.Status
@@ -145,7 +146,7 @@ def mentor_approval_decide(
 def calendar_token_rotate(*, user: User) -> str:
     """Revoking a calendar subscription means issuing a new secret; the old URL then 404s."""
     profile = Profile.objects.select_for_update().get(user=user)
-    profile.calendar_token = _new_calendar_token()
+    profile.calendar_token = calendar_token_new()
     profile.save(update_fields=["calendar_token", "updated_at"])
     return profile.calendar_token
 
@@ -153,7 +154,7 @@ def calendar_token_rotate(*, user: User) -> str:
 _deletion_hooks: list = []
 
 
-def register_deletion_hook(hook) -> None:
+def register_deletion_hook(hook: Callable[..., None]) -> None:
     """Apps that must act before a person's rows disappear (e.g. free a seat so the waitlist
     moves) register a callable `hook(user=...)`; accounts imports no other app."""
     _deletion_hooks.append(hook)

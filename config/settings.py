@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "accounts",
     "events",
+    "events.lunch",
     "mentorship",
     "notifications",
 ]

@@ -14,7 +14,7 @@ from config.admin_time import AdminZone, moment_column
 from config.csv_safe import csv_download
 from notifications.admin import register_time_zones
 
-from . import admin_announce
+from . import admin_announce, hooks
 from .admin_forms import EventAdminForm, SessionAdminForm
 from .admin_time import (
     EventZoneAdmin,
@@ -24,7 +24,6 @@ from .admin_time import (
     shared_zone,
     zone_named,
 )
-from .lunch_admin import LUNCH_ACTIONS, LUNCH_INLINES, lunch_after_admin_save, lunch_inlines_for
 from .models import Event, Registration, Room, Session
 from .roster import roster_write_csv
 from .services import session_update
@@ -107,12 +106,7 @@ class RegistrationInline(EventZoneInline, admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("user", "session__event")
-            .exclude(status=Registration.Status.CANCELLED)
-        )
+        return super().get_queryset(request).select_related("user", "session__event").active()
 
 
 @admin.register(Session)
@@ -129,8 +123,7 @@ class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
         "is_published",
         "roster_link",
     ]
-    inlines = [RegistrationInline, *LUNCH_INLINES]
-    actions = ["announce", *LUNCH_ACTIONS]
+    inlines = [RegistrationInline]
     list_filter = ["event", "kind", "registration_mode", "is_published", "career_paths"]
     search_fields = ["title", "key", "description"]
     list_select_related = ["event", "room"]
@@ -197,12 +190,25 @@ class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
         roster_write_csv(session=session, out=response)
         return response
 
+    # Apps built on events add inlines and actions for their sessions (the lunch's tables).
+    @property
+    def actions(self) -> list:
+        return ["announce", *(a for ext in hooks.session_admin_extensions for a in ext.actions)]
+
     def get_inlines(self, request, obj):
-        return lunch_inlines_for(obj, self.inlines)
+        extra = [
+            inline
+            for ext in hooks.session_admin_extensions
+            if obj is not None and ext.applies(obj)
+            for inline in ext.inlines
+        ]
+        return [*self.inlines, *extra]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        lunch_after_admin_save(form.instance)
+        for ext in hooks.session_admin_extensions:
+            if ext.after_save is not None:
+                ext.after_save(form.instance)
 
     def save_model(self, request, obj, form, change):
         if not change:

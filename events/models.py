@@ -49,6 +49,21 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(session_public_q())
 
 
+class PlaceQuerySet(models.QuerySet):
+    """Registrations and table seats: a seat (confirmed), a waitlist place, or a cancelled
+    place kept for history."""
+
+    def active(self):
+        """Seats and waitlist places: what a person holds (the unique constraints' rows)."""
+        return self.exclude(status="cancelled")
+
+    def confirmed(self):
+        return self.filter(status="confirmed")
+
+    def waitlisted(self):
+        return self.filter(status="waitlisted")
+
+
 SPEAKER_NAME_MAX_LENGTH = 150
 SPEAKERS_MAX = 50
 
@@ -258,6 +273,8 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PlaceQuerySet.as_manager()
+
     class Meta:
         ordering = ["session", "created_at", "id"]
         constraints = [
@@ -399,6 +416,8 @@ class TableSeat(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlaceQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

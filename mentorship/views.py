@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.selectors import MENTOR_PENDING, is_approved_mentor
+from events.refusals import refusal_message
 from events.rules import session_is_public
 from events.selectors import event_get_current, sessions_annotate_for_user
 
@@ -34,7 +35,7 @@ def _act(request, call, success) -> None:
     try:
         result = call()
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+        refusal_message(request, exc, level=messages.ERROR)
         return
     level, text = success(result) if callable(success) else (messages.SUCCESS, success)
     messages.add_message(request, level, text)
@@ -316,7 +317,7 @@ def review_publish(request, session_id: int):
         try:
             services.schedule_check_session_public(slot)
         except ValidationError as exc:
-            messages.error(request, exc.messages[0])
+            refusal_message(request, exc, level=messages.ERROR)
             return redirect(_review_url(slot))
         review = selectors.schedule_review(slot=slot)
         # The people publishing emails: every mentor and trainee taking part.

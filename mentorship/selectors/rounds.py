@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import CareerPath
+from accounts.models import CareerPath, Profile, User
 from accounts.selectors import approved_mentor_exists, approved_mentor_q
 from events.hooks import AgendaSection, CalendarAdditions, CalendarItem
 from events.models import Registration, Session, session_public_q
@@ -102,7 +102,7 @@ class PersonSchedule:
         return sum(len(r.partners) for r in self.rounds)
 
 
-def schedule_for_user(*, slot: SpeedMentoringSlot, user) -> PersonSchedule:
+def schedule_for_user(*, slot: SpeedMentoringSlot, user: User) -> PersonSchedule:
     """The person's own published rounds in the slot; 404 when they have none to see (not
     published, or not their slot): nobody reads another person's schedule."""
     if not slot.is_published or not user.is_authenticated:
@@ -198,7 +198,7 @@ def _active_offers_of(user) -> list[MentorOffer]:
     )
 
 
-def agenda_slots_for_user(*, user, registrations: list | None = None) -> list[AgendaSlot]:
+def agenda_slots_for_user(*, user: User, registrations: list | None = None) -> list[AgendaSlot]:
     """The person's Blood Buddies slots in time order: published rounds (trainee or mentor),
     and the slots they mentor in that are not published yet (no rounds)."""
     meetings = _published_meetings_for(user)
@@ -233,7 +233,9 @@ def agenda_slots_for_user(*, user, registrations: list | None = None) -> list[Ag
     return sorted(out, key=lambda a: (a.slot.session.starts_at, a.role))
 
 
-def agenda_section_for_user(*, user, profile, registrations: list) -> AgendaSection | None:
+def agenda_section_for_user(
+    *, user: User, profile: Profile | None, registrations: list
+) -> AgendaSection | None:
     """The "Blood Buddies" block of my agenda; no query for people it cannot concern."""
     has_slot = any(
         r.session.kind == Session.Kind.SPEED_MENTORING and r.status == Registration.Status.CONFIRMED
@@ -270,7 +272,7 @@ def rounds_text(*, slot: SpeedMentoringSlot, rounds: list[RoundView], role: str)
     return "\n".join(lines)
 
 
-def calendar_additions_for_user(*, user, registrations: list) -> CalendarAdditions:
+def calendar_additions_for_user(*, user: User, registrations: list) -> CalendarAdditions:
     extra = CalendarAdditions()
     for item in agenda_slots_for_user(user=user, registrations=registrations):
         text = rounds_text(slot=item.slot, rounds=item.rounds, role=item.role)

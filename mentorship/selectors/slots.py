@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import CareerPath, MentorApproval
 from accounts.selectors import approved_mentor_q, mentor_approval_get
+from accounts.types import AnyUser
 from events.hooks import AgendaSection
 from events.models import Event, Registration, Session, session_public_q
 from events.selectors import session_annotate_state
@@ -70,7 +71,7 @@ def slot_sessions_for_index(*, event: Event | None) -> list[Session]:
     return sessions
 
 
-def session_mentors_section(*, session: Session, user) -> AgendaSection | None:
+def session_mentors_section(*, session: Session, user: AnyUser) -> AgendaSection | None:
     """The session page of a Blood Buddies slot lists the mentors who signed up (the people a
     trainee ranks), not the session's speakers."""
     if session.registration_mode != Session.Mode.MATCHED:
@@ -255,7 +256,7 @@ class SlotPage:
         )
 
 
-def slot_page(*, slot: SpeedMentoringSlot, user) -> SlotPage:
+def slot_page(*, slot: SpeedMentoringSlot, user: AnyUser) -> SlotPage:
     offers = list(offers_active(slot=slot))
     staffed = MentorOffer.objects.filter(slot=slot, status=OfferStatus.ACTIVE).count()
     trainee_count = signups_active(slot=slot).count()

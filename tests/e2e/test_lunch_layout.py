@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Profile
+from events.lunch.services import table_seat_take
 from events.models import TableHost
-from events.services import table_seat_take
 from tests.events.lunch.conftest import cell, lunch_make
 from tests.factories import UserFactory, approve_mentor
 

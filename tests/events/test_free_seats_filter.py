@@ -9,13 +9,9 @@ import re
 import pytest
 import time_machine
 
+from events.lunch.services import lunch_rotations_generate, table_seat_take
 from events.models import LunchRotation, LunchTable, Session
-from events.services import (
-    lunch_rotations_generate,
-    registration_create,
-    registration_create_matched,
-    table_seat_take,
-)
+from events.services import registration_create, registration_create_matched
 from mentorship.models import SpeedMentoringSlot
 from tests.factories import NY, RoomFactory, SessionFactory, UserFactory, career_path
 

@@ -12,7 +12,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import Profile
-from events.services import registration_create, table_seat_take
+from events.lunch.services import table_seat_take
+from events.services import registration_create
 from tests.events.lunch.conftest import cell, lunch_make
 from tests.factories import SessionFactory, UserFactory
 

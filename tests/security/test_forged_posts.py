@@ -36,8 +36,9 @@ from hypothesis.extra.django import TestCase
 from accounts.models import CareerPath, Profile
 from accounts.services import career_paths_ensure
 from config.text import MultiLineField, OneLineField
+from events.lunch.services import table_seat_take
 from events.models import Session, validate_speakers
-from events.services import registration_create, table_seat_take
+from events.services import registration_create
 from mentorship.models import Meeting
 from mentorship.services import schedule_draft, schedule_publish
 from notifications.services import unsubscribe_token

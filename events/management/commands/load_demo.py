@@ -15,8 +15,8 @@ from accounts.services import (
     mentor_approval_request,
     profile_ensure,
 )
+from events.lunch.services import lunch_rotations_generate, lunch_table_ensure
 from events.models import Session
-from events.services import lunch_rotations_generate, lunch_table_ensure
 
 DEMO_CSV = Path(__file__).resolve().parents[2] / "demo" / "ash-2019.csv"
 

@@ -7,8 +7,8 @@ import pytest
 
 from accounts.models import CareerPath
 from accounts.services import career_paths_ensure
+from events.lunch.services import lunch_rotations_generate
 from events.models import LunchTable, Session, TableHost
-from events.services import lunch_rotations_generate
 from tests.factories import NY, EventFactory, SessionFactory
 
 # Career paths of the tables, in order; two tables share the first path (alternatives).

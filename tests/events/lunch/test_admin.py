@@ -4,8 +4,8 @@ a table, "copy the tables of another lunch" and "generate rotations" as actions.
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
+from events.lunch.services import table_seat_take
 from events.models import LunchTable, TableHost, TableSeat
-from events.services import table_seat_take
 from tests.events.lunch.conftest import cell
 from tests.factories import SessionFactory, UserFactory
 

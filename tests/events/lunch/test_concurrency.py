@@ -5,9 +5,9 @@ from collections import Counter
 
 import pytest
 
-from events.lunch_selectors import table_seat_position
+from events.lunch.selectors import table_seat_position
+from events.lunch.services import TableFullError, table_seat_drop, table_seat_take
 from events.models import Registration, TableSeat
-from events.services import TableFullError, table_seat_drop, table_seat_take
 from tests.concurrency import run_at_once
 from tests.events.lunch.conftest import cell
 from tests.factories import UserFactory

@@ -10,8 +10,8 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from events.lunch.services import table_seat_take
 from events.models import Session
-from events.services import table_seat_take
 from notifications.services import notifications_dispatch_due
 from tests.events.lunch.conftest import cell
 from tests.factories import UserFactory

@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Profile
+from events.lunch.services import lunch_join, table_seat_take
 from events.models import Registration, Session, TableSeat
-from events.services import lunch_join, table_seat_take
 from tests.events.lunch.conftest import cell
 from tests.factories import UserFactory
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from events.services import lunch_join, table_seat_take
+from events.lunch.services import lunch_join, table_seat_take
 from notifications.services import notifications_dispatch_due
 from tests.events.lunch.conftest import cell
 

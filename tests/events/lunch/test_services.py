@@ -7,20 +7,22 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from events.models import LunchRotation, LunchTable, Registration, Session, TableHost, TableSeat
-from events.services import (
-    ClashError,
+from events.lunch.services import (
     TableFullError,
     lunch_join,
     lunch_rotations_generate,
     lunch_tables_copy,
-    registration_cancel,
-    registration_create,
-    registration_switch,
     table_seat_change,
     table_seat_drop,
     table_seat_take,
     table_waitlists_promote,
+)
+from events.models import LunchRotation, LunchTable, Registration, Session, TableHost, TableSeat
+from events.services import (
+    ClashError,
+    registration_cancel,
+    registration_create,
+    registration_switch,
 )
 from notifications.models import Notification
 from notifications.services import notification_deliver

@@ -12,8 +12,9 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import CareerPath, CareerStage, Profile, User
+from events.lunch.services import table_seat_take
 from events.models import Registration, Session, TableHost, TableSeat
-from events.services import registration_create, table_seat_take
+from events.services import registration_create
 from tests.events.lunch.conftest import cell
 from tests.factories import SessionFactory, TableSeatFactory, UserFactory, approve_mentor
 

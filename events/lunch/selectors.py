@@ -4,16 +4,17 @@ number of queries for 4 tables or 400."""
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import tzinfo
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.expressions import CombinedExpression
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import CareerPath
+from accounts.models import CareerPath, User
 from accounts.selectors import approved_mentor_q, is_approved_mentor
-
-from .models import (
+from accounts.types import AnyUser
+from events.models import (
     Event,
     LunchRotation,
     LunchTable,
@@ -23,10 +24,9 @@ from .models import (
     TableSeat,
     session_public_q,
 )
-from .selectors import session_annotate_state, sessions_annotate_for_user
+from events.selectors import place_in_line, session_annotate_state, sessions_annotate_for_user
 
 SeatStatus = TableSeat.Status
-ACTIVE = (SeatStatus.CONFIRMED, SeatStatus.WAITLISTED)
 
 
 def lunch_get(*, event: Event, pk: int) -> Session:
@@ -79,7 +79,8 @@ def _tables(session: Session) -> list[LunchTable]:
 
 def _cell_counts(session: Session) -> dict[tuple[int, int], dict[str, int]]:
     rows = (
-        TableSeat.objects.filter(rotation__session=session, status__in=ACTIVE)
+        TableSeat.objects.active()
+        .filter(rotation__session=session)
         .order_by()
         .values("table_id", "rotation_id", "status")
         .annotate(n=Count("id"))
@@ -90,29 +91,18 @@ def _cell_counts(session: Session) -> dict[tuple[int, int], dict[str, int]]:
     return counts
 
 
-def _seat_position() -> Coalesce:
-    ahead = (
-        TableSeat.objects.filter(
-            table=OuterRef("table"), rotation=OuterRef("rotation"), status=SeatStatus.WAITLISTED
-        )
-        .filter(
-            Q(created_at__lt=OuterRef("created_at"))
-            | Q(created_at=OuterRef("created_at"), id__lt=OuterRef("id"))
-        )
-        .order_by()
-        .values("table")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1
+def _seat_position() -> CombinedExpression:
+    """A waitlisted seat's place in its cell's line (1 = next)."""
+    return place_in_line(TableSeat.objects.waitlisted(), line=["table", "rotation"])
 
 
-def table_seats_for_user(*, session: Session, user) -> list[TableSeat]:
+def table_seats_for_user(*, session: Session, user: AnyUser) -> list[TableSeat]:
     """The person's active picks at the lunch with waitlist positions, in rotation order."""
     if not user.is_authenticated:
         return []
     return list(
-        TableSeat.objects.filter(user=user, rotation__session=session, status__in=ACTIVE)
+        TableSeat.objects.active()
+        .filter(user=user, rotation__session=session)
         .select_related("rotation", "table__career_path")
         .annotate(position=_seat_position())
         .order_by("rotation__number")
@@ -178,6 +168,16 @@ class LunchGrid:
         return [(rotation, mine.get(rotation.pk)) for rotation in self.rotations]
 
 
+def _cell(table: LunchTable, rotation: LunchRotation, counts: dict) -> Cell:
+    numbers = counts.get((table.pk, rotation.pk), {})
+    return Cell(
+        table=table,
+        rotation=rotation,
+        confirmed=numbers.get(SeatStatus.CONFIRMED, 0),
+        waiting=numbers.get(SeatStatus.WAITLISTED, 0),
+    )
+
+
 def _cell_action(cell: Cell, pick: TableSeat | None, table_pick: TableSeat | None) -> None:
     if pick is not None and pick.table_id == cell.table.pk:
         cell.my_pick = pick
@@ -190,7 +190,7 @@ def _cell_action(cell: Cell, pick: TableSeat | None, table_pick: TableSeat | Non
         cell.action = "waitlist" if cell.is_full else "take"
 
 
-def lunch_grid(*, session: Session, user) -> LunchGrid:
+def lunch_grid(*, session: Session, user: AnyUser) -> LunchGrid:
     """Tables × rotations with seats left, the person's picks and interests, and what they
     may do in each cell; the same queries for any number of tables."""
     sessions_annotate_for_user(sessions=[session], user=user)
@@ -215,13 +215,7 @@ def lunch_grid(*, session: Session, user) -> LunchGrid:
             hosted.append(table)
         cells = []
         for rotation in rotations:
-            numbers = counts.get((table.pk, rotation.pk), {})
-            cell = Cell(
-                table=table,
-                rotation=rotation,
-                confirmed=numbers.get(SeatStatus.CONFIRMED, 0),
-                waiting=numbers.get(SeatStatus.WAITLISTED, 0),
-            )
+            cell = _cell(table, rotation, counts)
             if user.is_authenticated:
                 _cell_action(cell, by_rotation.get(rotation.pk), by_table.get(table.pk))
             cells.append(cell)
@@ -236,11 +230,11 @@ def lunch_grid(*, session: Session, user) -> LunchGrid:
 
 
 def lunch_alternatives(
-    *, session: Session, table: LunchTable, rotation: LunchRotation, user
+    *, session: Session, table: LunchTable, rotation: LunchRotation, user: User
 ) -> list[LunchTable]:
     """Other tables of the same career path with seats in that rotation, that the person has
     not picked yet (each with `seats_left`)."""
-    mine = TableSeat.objects.filter(user=user, status__in=ACTIVE).values("table_id")
+    mine = TableSeat.objects.active().filter(user=user).values("table_id")
     candidates = (
         LunchTable.objects.filter(session=session, career_path_id=table.career_path_id)
         .exclude(pk=table.pk)
@@ -274,9 +268,8 @@ def lunch_sessions_with_free_seat(*, sessions: list[Session]) -> set[int]:
         rotations.setdefault(session_id, []).append(rotation_id)
     taken = {
         (row["table_id"], row["rotation_id"]): row["n"]
-        for row in TableSeat.objects.filter(
-            rotation__session_id__in=ids, status=SeatStatus.CONFIRMED
-        )
+        for row in TableSeat.objects.confirmed()
+        .filter(rotation__session_id__in=ids)
         .order_by()
         .values("table_id", "rotation_id")
         .annotate(n=Count("id"))
@@ -292,7 +285,7 @@ def lunch_sessions_with_free_seat(*, sessions: list[Session]) -> set[int]:
 # --- hosts and staff ----------------------------------------------------------------------------
 
 
-def lunch_table_get_for_host(*, session: Session, pk: int, user) -> LunchTable:
+def lunch_table_get_for_host(*, session: Session, pk: int, user: User) -> LunchTable:
     """The table whose list the person may read: a table they host (staff: any table of the
     lunch). Anyone else, another table or another lunch's table: 404."""
     tables = LunchTable.objects.select_related("career_path").filter(session=session)
@@ -305,7 +298,7 @@ def lunch_table_get_for_host(*, session: Session, pk: int, user) -> LunchTable:
     return table
 
 
-def lunch_tables_hosted_by(*, session: Session, user) -> list[LunchTable]:
+def lunch_tables_hosted_by(*, session: Session, user: User) -> list[LunchTable]:
     if not user.is_authenticated:
         return []
     return list(
@@ -329,7 +322,8 @@ def lunch_table_guests(*, table: LunchTable) -> list[RotationList]:
     session = table.session
     rotations = _rotations(session)
     seats = list(
-        TableSeat.objects.filter(table=table, status__in=ACTIVE)
+        TableSeat.objects.active()
+        .filter(table=table)
         .select_related("user__profile")
         .prefetch_related(
             Prefetch("user__profile__interests", queryset=CareerPath.objects.order_by("order"))
@@ -400,26 +394,19 @@ def lunch_overview(*, session: Session) -> LunchOverview:
     for table in tables:
         cells = []
         for index, rotation in enumerate(rotations):
-            numbers = counts.get((table.pk, rotation.pk), {})
-            cell = Cell(
-                table=table,
-                rotation=rotation,
-                confirmed=numbers.get(SeatStatus.CONFIRMED, 0),
-                waiting=numbers.get(SeatStatus.WAITLISTED, 0),
-            )
+            cell = _cell(table, rotation, counts)
             seated_per_rotation[index] += cell.confirmed
             cells.append(cell)
         rows.append(OverviewRow(table=table, cells=cells))
     # One row per person on the lunch (a registration is unique per person and session), so
     # identical needs are never collapsed into one.
     people = list(
-        Registration.objects.filter(session=session, status=Registration.Status.CONFIRMED)
+        Registration.objects.confirmed()
+        .filter(session=session)
         .annotate(
             is_seated=Exists(
-                TableSeat.objects.filter(
-                    user=OuterRef("user"),
-                    rotation__session=session,
-                    status=SeatStatus.CONFIRMED,
+                TableSeat.objects.confirmed().filter(
+                    user=OuterRef("user"), rotation__session=session
                 )
             )
         )
@@ -471,10 +458,10 @@ def lunch_picks_for_registrations(
         return {}
     by_key = {(r.user_id, r.session_id): r for r in lunches}
     seats = (
-        TableSeat.objects.filter(
+        TableSeat.objects.active()
+        .filter(
             user_id__in={r.user_id for r in lunches},
             rotation__session_id__in={r.session_id for r in lunches},
-            status__in=ACTIVE,
         )
         .select_related("rotation", "table__career_path")
         .annotate(position=_seat_position())
@@ -493,13 +480,13 @@ def lunch_picks_for_registrations(
 # --- what a person holds, in words (emails, calendar, pages) ------------------------------------
 
 
-def rotation_when(rotation: LunchRotation, tz) -> str:
+def rotation_when(rotation: LunchRotation, tz: tzinfo) -> str:
     """A rotation's times in the event's zone, saying which zone: "12:00–12:20 EST"."""
     start, end = rotation.starts_at.astimezone(tz), rotation.ends_at.astimezone(tz)
     return f"{start:%H:%M}–{end:%H:%M} {start:%Z}"
 
 
-def lunch_pick_text(pick: TableSeat, tz) -> str:
+def lunch_pick_text(pick: TableSeat, tz: tzinfo) -> str:
     """One pick as a line: "Rotation 1, 12:00–12:20 EST: Table 3 — Industry (seat confirmed)"
     or "Rotation 2, 12:20–12:40 EST: waitlisted #2 at Table 5 — Industry". A waitlist place
     needs `position` (as `table_seats_for_user` and `lunch_picks_for_registrations` give)."""
@@ -510,7 +497,7 @@ def lunch_pick_text(pick: TableSeat, tz) -> str:
     return f"{where}: {table} (seat confirmed)"
 
 
-def lunch_tables_text(picks: list[TableSeat], tz) -> str:
+def lunch_tables_text(picks: list[TableSeat], tz: tzinfo) -> str:
     """The person's tables for a calendar item's description and a reminder."""
     if not picks:
         return "Your tables: none picked; walk in and sit where there is room."
@@ -531,12 +518,9 @@ def lunch_holdings(*, registration_id: int) -> LunchHoldings | None:
     """Read when an email is sent, so it tells what holds then; None when the registration is
     no longer a confirmed place on a lunch."""
     registration = (
-        Registration.objects.select_related("session__event")
-        .filter(
-            pk=registration_id,
-            status=Registration.Status.CONFIRMED,
-            session__registration_mode=Session.Mode.TABLES,
-        )
+        Registration.objects.confirmed()
+        .select_related("session__event")
+        .filter(pk=registration_id, session__registration_mode=Session.Mode.TABLES)
         .first()
     )
     if registration is None:
@@ -575,7 +559,7 @@ class HostDuty:
     rotations: list[LunchRotation]
 
 
-def lunch_host_duties_for_user(*, user) -> list[HostDuty]:
+def lunch_host_duties_for_user(*, user: User) -> list[HostDuty]:
     """The lunches of published events where the person hosts a table (`TableHost.user`), in
     time order; two queries, whatever the number of lunches or tables."""
     tables = list(

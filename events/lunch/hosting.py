@@ -1,17 +1,46 @@
-"""A lunch host's duty on their own agenda and calendar: the tables they host (`TableHost.user`),
-the lunch's rotations in the event's zone, the room. Plugged in through events/hooks.py like
-any other extension, from `EventsConfig.ready()`."""
+"""The lunch on a person's agenda and calendar: a guest's tables under the lunch item, and a
+host's duty (the tables they host, `TableHost.user`, the lunch's rotations in the event's
+zone, the room). Plugged in through events/hooks.py, from `LunchConfig.ready()`."""
 
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.models import Profile, User
 from accounts.selectors import is_approved_mentor
+from events.hooks import AgendaSection, CalendarAdditions, CalendarItem
 
-from .hooks import AgendaSection, CalendarAdditions, CalendarItem
-from .lunch_selectors import HostDuty, lunch_host_duties_for_user, rotation_when
+from .selectors import (
+    HostDuty,
+    lunch_host_duties_for_user,
+    lunch_picks_for_registrations,
+    lunch_tables_text,
+    rotation_when,
+)
 
 
-def lunch_host_section(*, user, profile, registrations: list) -> AgendaSection | None:
+def lunch_registration_notes(*, registrations: list) -> dict[int, list[str]]:
+    """The person's tables per rotation, for the lunch's calendar item and its reminders."""
+    tz_of = {r.pk: r.session.event.tz for r in registrations}
+    return {
+        registration_id: [lunch_tables_text(picks, tz_of[registration_id])]
+        for registration_id, picks in lunch_picks_for_registrations(
+            registrations=registrations
+        ).items()
+    }
+
+
+def lunch_agenda_items(*, registrations: list) -> None:
+    """Under the lunch on "my agenda": the person's tables and a link to change them."""
+    picks = lunch_picks_for_registrations(registrations=registrations)
+    for registration in registrations:
+        if registration.pk in picks:
+            registration.lunch_picks = picks[registration.pk]
+            registration.detail_template = "events/_lunch_picks.html"
+
+
+def lunch_host_section(
+    *, user: User, profile: Profile | None, registrations: list
+) -> AgendaSection | None:
     """No query for people who are not mentors: hosts are picked among mentors' accounts."""
     if profile is None or not profile.is_mentor:
         return None
@@ -48,7 +77,7 @@ def host_duty_text(duty: HostDuty, *, sees_guests: bool = True) -> str:
     return "\n".join(lines)
 
 
-def lunch_host_calendar(*, user, registrations: list) -> CalendarAdditions:
+def lunch_host_calendar(*, user: User, registrations: list) -> CalendarAdditions:
     extra = CalendarAdditions()
     duties = lunch_host_duties_for_user(user=user)
     sees_guests = bool(duties) and is_approved_mentor(user)

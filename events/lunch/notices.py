@@ -18,6 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from events.calendar import agenda_ics
+from events.models import Registration, Session, TableSeat
+from events.services import notices
 from notifications.models import Notification
 from notifications.services import (
     notification_coalesce,
@@ -25,10 +28,7 @@ from notifications.services import (
     notifications_cancel,
 )
 
-from ..calendar import agenda_ics
-from ..lunch_selectors import lunch_holdings, rotation_when
-from ..models import Registration, Session, TableSeat
-from . import notices
+from .selectors import lunch_holdings, rotation_when
 
 # Picks made within this window after the first one make one email.
 LUNCH_NOTICE_DELAY = timedelta(minutes=2)
@@ -78,7 +78,7 @@ def lunch_picks_notice(*, registration: Registration, joined: bool) -> Notificat
     )
 
 
-def lunch_promoted_notice(*, session: Session, seat: TableSeat, registration: Registration):
+def lunch_promoted_notice(*, session: Session, seat: TableSeat, registration: Registration) -> None:
     """A seat opened at a table the person waited for: told at once."""
     rotation, table = seat.rotation, seat.table
     notification_enqueue(

@@ -1,7 +1,7 @@
 from django import forms
 
-from .admin_time import session_when
-from .models import LunchTable, Session
+from events.admin_time import session_when
+from events.models import LunchTable, Session
 
 
 class TablePickForm(forms.Form):

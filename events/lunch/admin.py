@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 
 from config.admin_time import AdminZone, format_span, zone_abbreviation
+from events.admin_time import EventZoneAdmin, EventZoneInline, event_zone
+from events.models import LunchRotation, LunchTable, Session, TableHost
 
-from .admin_time import EventZoneAdmin, EventZoneInline, event_zone
-from .lunch_forms import LunchCopyForm, RotationsGenerateForm
-from .models import LunchRotation, LunchTable, Session, TableHost
+from .forms import LunchCopyForm, RotationsGenerateForm
 from .services import lunch_rotations_generate, lunch_tables_copy, table_waitlists_promote
 
 
@@ -47,16 +47,14 @@ class LunchTableInline(admin.TabularInline):
 LUNCH_INLINES = [LunchRotationInline, LunchTableInline]
 
 
-def lunch_inlines_for(obj: Session | None, inlines: list) -> list:
-    """The lunch inlines only on a saved `tables` session."""
-    if obj is not None and obj.registration_mode == Session.Mode.TABLES:
-        return inlines
-    return [inline for inline in inlines if inline not in LUNCH_INLINES]
+def is_lunch(obj: Session) -> bool:
+    """The lunch inlines show only on a `tables` session."""
+    return obj.registration_mode == Session.Mode.TABLES
 
 
 def lunch_after_admin_save(obj: Session) -> None:
     """More seats at a table (edited inline) take people from the cell's waitlist."""
-    if obj.registration_mode == Session.Mode.TABLES:
+    if is_lunch(obj):
         table_waitlists_promote(session=obj)
 
 

@@ -10,10 +10,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from config.csv_safe import csv_download, csv_writer
+from config.csv_safe import csv_download
+from events.models import Session, TableSeat
+from events.refusals import refusal_message
+from events.selectors import event_get
+from events.services import ClashError
 
-from .lunch_forms import TablePickForm
-from .lunch_selectors import (
+from .forms import TablePickForm
+from .roster import lunch_roster_write_csv
+from .selectors import (
     lunch_get,
     lunch_get_for_action,
     lunch_grid,
@@ -22,21 +27,17 @@ from .lunch_selectors import (
     lunch_table_get,
     lunch_table_get_for_host,
     lunch_table_guests,
-    lunch_table_roster,
     rotation_when,
     table_seat_position,
 )
-from .models import Session, TableSeat
-from .selectors import event_get
 from .services import (
-    ClashError,
     TableFullError,
     lunch_join,
+    table_label,
     table_seat_change,
     table_seat_drop,
     table_seat_take,
 )
-from .services.lunch import table_label
 
 
 def _grid_url(session: Session, anchor: str = "") -> str:
@@ -54,18 +55,13 @@ def lunch_grid_view(request, slug: str, pk: int):
 
 
 def _refused(request, session: Session, exc: ValidationError):
-    if isinstance(exc, ClashError):
-        messages.warning(
-            request,
-            f"{exc.messages[0]} Cancel that one from your agenda first to join the lunch.",
-        )
-    else:
-        level = (
-            messages.INFO
-            if exc.code in {"already_picked", "already_registered"}
-            else messages.ERROR
-        )
-        messages.add_message(request, level, exc.messages[0])
+    refusal_message(
+        request,
+        exc,
+        then="Cancel that one from your agenda first to join the lunch."
+        if isinstance(exc, ClashError)
+        else "",
+    )
     return redirect(_grid_url(session))
 
 
@@ -213,12 +209,6 @@ def lunch_overview_view(request, slug: str, pk: int):
     return render(request, "events/lunch_overview.html", context)
 
 
-ROSTER_COLUMNS = [
-    "rotation", "starts", "email", "name", "status", "position",
-    "career_stage", "institution", "dietary_needs", "accessibility_needs",
-]  # fmt: skip
-
-
 @login_required
 @require_GET
 def lunch_table_roster_csv_view(request, slug: str, pk: int, table_id: int):
@@ -228,22 +218,5 @@ def lunch_table_roster_csv_view(request, slug: str, pk: int, table_id: int):
     table = lunch_table_get(session=session, pk=table_id)
     table.session = session
     response = csv_download(f"lunch-{session.pk}-table-{table.number}.csv")
-    writer = csv_writer(response)
-    writer.writerow(ROSTER_COLUMNS)
-    for seat in lunch_table_roster(table=table):
-        profile = getattr(seat.user, "profile", None)
-        writer.writerow(
-            [
-                seat.rotation.number,
-                f"{seat.rotation.local_start():%H:%M}",
-                seat.user.email,
-                seat.user.name,
-                seat.status,
-                getattr(seat, "position", None) or "",
-                profile.get_career_stage_display() if profile else "",
-                profile.institution if profile else "",
-                profile.dietary_needs if profile else "",
-                profile.accessibility_needs if profile else "",
-            ]
-        )
+    lunch_roster_write_csv(table=table, out=response)
     return response

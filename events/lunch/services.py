@@ -7,40 +7,43 @@
   arrival order when a seat frees (with an email through the outbox).
 - The lunch is one agenda item: the first pick, a waitlist place or "walk in" creates the
   person's confirmed Registration for the lunch session, with the clash check every session
-  has; cancelling that registration drops the person's picks (`lunch_seats_release`, called
-  from `registrations._cancel`).
+  has; cancelling that registration drops the person's picks (`lunch_seats_release`, through
+  the events hook `registration_cancelled_hooks`).
 - Emails say what the person holds, table by table (`lunch_notices`): one per quick series
   of the person's own changes, and one at once when a waitlist place turns into a seat.
 
-Locking discipline, the same as registrations: the lunch's session row first
-(`select_for_update(of=("self",))`), then the user row. Every write to a lunch's seats holds
-its session row, so counting a cell and inserting a seat never race.
+Locking through `events/services/locking.py`, the same as registrations: the lunch's session
+row first, then the user row. Every write to a lunch's seats holds its session row, so
+counting a cell and inserting a seat never race.
 """
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import CareerPath, User
+from events.models import LunchRotation, LunchTable, Registration, Session, TableHost, TableSeat
+from events.refusals import Code, Refusal
+from events.rules import registration_check_allowed
+from events.selectors import registration_get_for_user
+from events.services import notices
+from events.services.cache import agenda_cache_bump
+from events.services.locking import sessions_lock, user_lock
+from events.services.registrations import registration_seat_take
 
-from ..lunch_selectors import lunch_alternatives
-from ..models import LunchRotation, LunchTable, Registration, Session, TableHost, TableSeat
-from ..rules import registration_check_allowed
-from . import lunch_notices, notices
-from .cache import agenda_cache_bump
-from .registrations import ClashError, _first_clash, _lock_sessions, _lock_timeout, _lock_user
+from . import notices as lunch_notices
+from .refusals import Code as LunchCode
+from .selectors import lunch_alternatives
 
 SeatStatus = TableSeat.Status
-ACTIVE = (SeatStatus.CONFIRMED, SeatStatus.WAITLISTED)
 
 
 def table_label(table: LunchTable) -> str:
     return f"Table {table.number} ({table.career_path.name})"
 
 
-class TableFullError(ValidationError):
+class TableFullError(Refusal):
     """No seat left in the cell; `alternatives` are the other tables of the same career path
     with seats in that rotation (each with `seats_left`), for the page to offer."""
 
@@ -65,7 +68,7 @@ class TableFullError(ValidationError):
         message += " You can also join its waitlist."
         if unchanged:
             message += f" {unchanged}"
-        super().__init__(message, code="table_full")
+        super().__init__(message, LunchCode.TABLE_FULL)
         self.table = table
         self.rotation = rotation
         self.alternatives = alternatives
@@ -75,11 +78,10 @@ class TableFullError(ValidationError):
 
 
 def _lock_lunch(session: Session, user: User | None = None) -> tuple[Session, User | None]:
-    _lock_timeout()
-    (session,) = _lock_sessions(session)
+    (session,) = sessions_lock(session)
     if session.registration_mode != Session.Mode.TABLES:
-        raise ValidationError("This session has no lunch tables.", code="mode")
-    return session, (_lock_user(user) if user is not None else None)
+        raise Refusal("This session has no lunch tables.", Code.MODE)
+    return session, (user_lock(user) if user is not None else None)
 
 
 def _fresh_cell(
@@ -94,19 +96,18 @@ def _fresh_cell(
         .first()
     )
     if rotation is None or table is None:
-        raise ValidationError("That table or rotation is not part of this lunch.", code="other")
+        raise Refusal("That table or rotation is not part of this lunch.", LunchCode.OTHER)
     return rotation, table
 
 
 def _confirmed_in_cell(table: LunchTable, rotation: LunchRotation) -> int:
-    return TableSeat.objects.filter(
-        table=table, rotation=rotation, status=SeatStatus.CONFIRMED
-    ).count()
+    return TableSeat.objects.confirmed().filter(table=table, rotation=rotation).count()
 
 
 def _pick_in_rotation(user: User, rotation: LunchRotation) -> TableSeat | None:
     return (
-        TableSeat.objects.filter(user=user, rotation=rotation, status__in=ACTIVE)
+        TableSeat.objects.active()
+        .filter(user=user, rotation=rotation)
         .select_related("table__career_path", "rotation")
         .first()
     )
@@ -114,49 +115,29 @@ def _pick_in_rotation(user: User, rotation: LunchRotation) -> TableSeat | None:
 
 def _check_table_once(user: User, table: LunchTable) -> None:
     earlier = (
-        TableSeat.objects.filter(user=user, table=table, status__in=ACTIVE)
-        .select_related("rotation")
-        .first()
+        TableSeat.objects.active().filter(user=user, table=table).select_related("rotation").first()
     )
     if earlier is not None:
-        raise ValidationError(
+        raise Refusal(
             f"You already picked {table_label(table)} in rotation {earlier.rotation.number}: "
             "each table once, so you meet more people. Nothing changed.",
-            code="table_once",
+            LunchCode.TABLE_ONCE,
         )
-
-
-def _lunch_registration(session: Session, user: User) -> Registration | None:
-    return (
-        Registration.objects.filter(session=session, user=user)
-        .exclude(status=Registration.Status.CANCELLED)
-        .first()
-    )
 
 
 def _registration_ensure(session: Session, user: User) -> tuple[Registration, bool]:
     """The lunch on the person's agenda: kept if there, else created with the clash check
     and its reminders; True when created. The caller queues the email once the person's
     picks are written, so that it tells what they hold."""
-    registration = _lunch_registration(session, user)
+    registration = registration_get_for_user(session=session, user=user)
     if registration is not None:
         return registration, False
-    if session.capacity is not None:
-        confirmed = Registration.objects.filter(
-            session=session, status=Registration.Status.CONFIRMED
-        ).count()
-        if confirmed >= session.capacity:
-            raise ValidationError(
-                "The lunch has reached the number of people its room holds.", code="lunch_full"
-            )
-    clash = _first_clash(user=user, session=session)
-    if clash is not None:
-        raise ClashError(clash)
-    registration = Registration.objects.create(
+    registration = registration_seat_take(
         session=session,
         user=user,
-        status=Registration.Status.CONFIRMED,
-        confirmed_at=timezone.now(),
+        full=Refusal(
+            "The lunch has reached the number of people its room holds.", LunchCode.LUNCH_FULL
+        ),
     )
     notices.reminders_schedule(registration)
     agenda_cache_bump(session.event_id)
@@ -195,7 +176,8 @@ def _cell_promote(session: Session, table: LunchTable, rotation: LunchRotation) 
     if free <= 0:
         return []
     waiting = list(
-        TableSeat.objects.filter(table=table, rotation=rotation, status=SeatStatus.WAITLISTED)
+        TableSeat.objects.waitlisted()
+        .filter(table=table, rotation=rotation)
         .select_related("user", "table__career_path", "rotation")
         .order_by("created_at", "id")[:free]
     )
@@ -203,7 +185,7 @@ def _cell_promote(session: Session, table: LunchTable, rotation: LunchRotation) 
         seat.status = SeatStatus.CONFIRMED
         seat.confirmed_at = timezone.now()
         seat.save(update_fields=["status", "confirmed_at", "updated_at"])
-        registration = _lunch_registration(session, seat.user)
+        registration = registration_get_for_user(session=session, user=seat.user)
         if registration is not None:
             lunch_notices.lunch_promoted_notice(
                 session=session, seat=seat, registration=registration
@@ -213,14 +195,16 @@ def _cell_promote(session: Session, table: LunchTable, rotation: LunchRotation) 
 
 
 # --- trainees ---------------------------------------------------------------------------------
+# The trainees' changes are whole use cases, each its own durable transaction: nothing calls
+# them inside another one. The staff's below also run inside admin's transaction.
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def lunch_join(*, session: Session, user: User) -> Registration:
     """Walk in: the lunch goes on the person's agenda without a table."""
     session, user = _lock_lunch(session, user)
-    if _lunch_registration(session, user) is not None:
-        raise ValidationError("The lunch is already on your agenda.", code="already_registered")
+    if registration_get_for_user(session=session, user=user) is not None:
+        raise Refusal("The lunch is already on your agenda.", Code.ALREADY_REGISTERED)
     registration_check_allowed(session=session, user=user)
     registration, _ = _registration_ensure(session, user)
     lunch_notices.lunch_picks_notice(registration=registration, joined=True)
@@ -249,7 +233,7 @@ def _new_seat_status(
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def table_seat_take(
     *,
     session: Session,
@@ -265,15 +249,15 @@ def table_seat_take(
     registration_check_allowed(session=session, user=user)
     current = _pick_in_rotation(user, rotation)
     if current is not None and current.table_id == table.pk:
-        raise ValidationError(
+        raise Refusal(
             f"{table_label(table)} is already your pick in rotation {rotation.number}.",
-            code="already_picked",
+            LunchCode.ALREADY_PICKED,
         )
     if current is not None:
-        raise ValidationError(
+        raise Refusal(
             f"You already have {table_label(current.table)} in rotation {rotation.number}: "
             "one table per rotation. Change or drop that pick instead; nothing changed.",
-            code="one_per_rotation",
+            LunchCode.ONE_PER_ROTATION,
         )
     status = _new_seat_status(session, rotation, table, user, join_waitlist=join_waitlist)
     registration, joined = _registration_ensure(session, user)
@@ -283,7 +267,7 @@ def table_seat_take(
     return seat
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def table_seat_change(
     *,
     session: Session,
@@ -300,14 +284,14 @@ def table_seat_change(
     registration_check_allowed(session=session, user=user)
     current = _pick_in_rotation(user, rotation)
     if current is None:
-        raise ValidationError(
+        raise Refusal(
             f"You have no table in rotation {rotation.number} to change; pick one instead.",
-            code="no_pick",
+            LunchCode.NO_PICK,
         )
     if current.table_id == table.pk:
-        raise ValidationError(
+        raise Refusal(
             f"{table_label(table)} is already your pick in rotation {rotation.number}.",
-            code="already_picked",
+            LunchCode.ALREADY_PICKED,
         )
     status = _new_seat_status(
         session,
@@ -328,32 +312,39 @@ def table_seat_change(
     return seat
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def table_seat_drop(*, session: Session, rotation: LunchRotation, user: User) -> TableSeat:
     """Gives up the person's pick in `rotation` (seat or waitlist place); a freed seat goes to
     the cell's waitlist at once. The lunch stays on the agenda (walk in)."""
     session, user = _lock_lunch(session, user)
     if rotation.session_id != session.pk:
-        raise ValidationError("That rotation is not part of this lunch.", code="other")
+        raise Refusal("That rotation is not part of this lunch.", LunchCode.OTHER)
     current = _pick_in_rotation(user, rotation)
     if current is None:
-        raise ValidationError(f"You have no table in rotation {rotation.number}.", code="no_pick")
+        raise Refusal(f"You have no table in rotation {rotation.number}.", LunchCode.NO_PICK)
     was_seated = current.status == SeatStatus.CONFIRMED
     _seat_cancel(current)
     if was_seated:
         _cell_promote(session, current.table, current.rotation)
-    registration = _lunch_registration(session, user)
+    registration = registration_get_for_user(session=session, user=user)
     if registration is not None:
         _touch(registration)
         lunch_notices.lunch_picks_notice(registration=registration, joined=False)
     return current
 
 
+def lunch_registration_cancelled(*, registration: Registration) -> None:
+    """Leaving the career lunch frees the person's table seats (the session row is locked)."""
+    if registration.session.registration_mode == Session.Mode.TABLES:
+        lunch_seats_release(session=registration.session, user=registration.user)
+
+
 def lunch_seats_release(*, session: Session, user: User) -> list[TableSeat]:
     """Drops every pick the person holds at this lunch and promotes the waitlists. Called when
     the lunch registration is cancelled, with the lunch's session row locked."""
     seats = list(
-        TableSeat.objects.filter(user=user, rotation__session=session, status__in=ACTIVE)
+        TableSeat.objects.active()
+        .filter(user=user, rotation__session=session)
         .select_related("table__career_path", "rotation")
         .order_by("rotation__number")
     )
@@ -374,7 +365,8 @@ def table_waitlists_promote(*, session: Session) -> list[TableSeat]:
     """After staff add seats to a table: every cell with free seats takes from its waitlist."""
     session, _ = _lock_lunch(session)
     cells = (
-        TableSeat.objects.filter(rotation__session=session, status=SeatStatus.WAITLISTED)
+        TableSeat.objects.waitlisted()
+        .filter(rotation__session=session)
         .values_list("table_id", "rotation_id")
         .distinct()
         .order_by("table_id", "rotation_id")
@@ -394,21 +386,21 @@ def lunch_rotations_generate(*, session: Session, count: int, minutes: int) -> l
     """`count` back-to-back rotations of `minutes` from the lunch's start, numbered from 1.
     Replaces the lunch's rotations as long as nobody has picked a table in them."""
     if count < 1 or minutes < 1:
-        raise ValidationError("Give at least one rotation of at least one minute.", code="invalid")
+        raise Refusal("Give at least one rotation of at least one minute.", LunchCode.INVALID)
     session, _ = _lock_lunch(session)
     end = session.starts_at + timedelta(minutes=count * minutes)
     if end > session.ends_at:
         tz = session.event.tz
-        raise ValidationError(
+        raise Refusal(
             f"{count} rotations of {minutes} minutes would end at "
             f"{end.astimezone(tz):%H:%M}, after the lunch ends "
             f"({session.ends_at.astimezone(tz):%H:%M}).",
-            code="too_long",
+            LunchCode.TOO_LONG,
         )
-    if TableSeat.objects.filter(rotation__session=session, status__in=ACTIVE).exists():
-        raise ValidationError(
+    if TableSeat.objects.active().filter(rotation__session=session).exists():
+        raise Refusal(
             "People have picked tables in the current rotations; change those by hand.",
-            code="has_seats",
+            LunchCode.HAS_SEATS,
         )
     LunchRotation.objects.filter(session=session).delete()
     return LunchRotation.objects.bulk_create(
@@ -429,16 +421,15 @@ def lunch_tables_copy(*, source: Session, target: Session) -> list[LunchTable]:
     """Copies the tables and their hosts of `source` (e.g. last year's lunch) into `target`,
     which must have no tables yet."""
     if source.pk == target.pk:
-        raise ValidationError("Choose another lunch to copy the tables from.", code="same")
-    _lock_timeout()
-    source, target = _lock_sessions(source, target)
+        raise Refusal("Choose another lunch to copy the tables from.", LunchCode.SAME)
+    source, target = sessions_lock(source, target)
     for lunch in (source, target):
         if lunch.registration_mode != Session.Mode.TABLES:
-            raise ValidationError(f"“{lunch.title}” has no lunch tables.", code="mode")
+            raise Refusal(f"“{lunch.title}” has no lunch tables.", Code.MODE)
     if LunchTable.objects.filter(session=target).exists():
-        raise ValidationError(
+        raise Refusal(
             f"“{target.title}” already has tables; copy only into a lunch without tables.",
-            code="has_tables",
+            LunchCode.HAS_TABLES,
         )
     copies = []
     for table in LunchTable.objects.filter(session=source).prefetch_related("hosts"):
