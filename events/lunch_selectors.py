@@ -290,10 +290,11 @@ def lunch_sessions_with_free_seat(*, sessions: list[Session]) -> set[int]:
 
 
 def lunch_table_get_for_host(*, session: Session, pk: int, user) -> LunchTable:
-    """The table whose list the person may read: a table they host (staff: any table of the
-    lunch). Anyone else, another table or another lunch's table: 404."""
+    """The table whose list the person may read: a table they host (holders of
+    `events.view_tableseat`: any table of the lunch). Anyone else, another table or another
+    lunch's table: 404."""
     tables = LunchTable.objects.select_related("career_path").filter(session=session)
-    if not user.is_staff:
+    if not user.has_perm("events.view_tableseat"):
         tables = tables.filter(hosts__user=user).distinct()
     table = tables.filter(pk=pk).first()
     if table is None:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.models import Profile
 from events.models import Registration, Session, TableSeat
 from events.services import lunch_join, table_seat_take
-from tests.factories import UserFactory
+from tests.factories import UserFactory, staff_with
 from tests.lunch.conftest import cell
 
 pytestmark = [
@@ -77,7 +77,7 @@ def crowd(lunch):
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(staff_with("events.view_catering_needs"))
     return client
 
 
