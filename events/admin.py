@@ -8,7 +8,9 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.http import require_GET
 
 from config.admin_time import AdminZone, moment_column
 from config.csv_safe import csv_download
@@ -191,6 +193,7 @@ class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
         ]
         return urls + super().get_urls()
 
+    @method_decorator(require_GET)
     def roster_csv(self, request, pk: int):
         # A roster lists people (emails, names): reading it is viewing registrations.
         if not request.user.has_perm("events.view_registration"):
