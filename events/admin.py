@@ -2,13 +2,15 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.http import require_GET
 
 from config.admin_time import AdminZone, moment_column
 from config.csv_safe import csv_download
@@ -152,6 +154,8 @@ class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
 
     def get_list_display(self, request):
         columns = super().get_list_display(request)
+        if not request.user.has_perm("events.view_registration"):
+            columns = [column for column in columns if column != "roster_link"]
         if request.GET.get("event__id__exact") or Event.objects.count() < 2:
             return [column for column in columns if column != "event"]  # nothing to tell apart
         return columns
@@ -182,10 +186,14 @@ class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
         ]
         return urls + super().get_urls()
 
+    @method_decorator(require_GET)
     def roster_csv(self, request, pk: int):
+        # A roster lists people (emails, names): reading it is viewing registrations.
+        if not request.user.has_perm("events.view_registration"):
+            raise PermissionDenied
         session = get_object_or_404(Session, pk=pk)
         if not self.has_view_permission(request, session):
-            return HttpResponse(status=403)
+            raise PermissionDenied
         response = csv_download(f"roster-session-{session.pk}.csv")
         roster_write_csv(session=session, out=response)
         return response

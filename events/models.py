@@ -434,6 +434,15 @@ class TableSeat(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["table", "rotation", "status", "created_at"])]
+        # No model permission says "may read people's dietary and accessibility needs": the
+        # lunch's catering overview and per-table rosters ask for this one.
+        permissions = [
+            (
+                "view_catering_needs",
+                "Can see the lunch's catering overview and table rosters (dietary and "
+                "accessibility needs)",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — table {self.table_id}, rotation {self.rotation_id} ({self.status})"

@@ -109,7 +109,9 @@ class NotificationAdmin(ZoneAdminMixin, admin.ModelAdmin):
     def error_short(self, obj: Notification) -> str:
         return obj.last_error[:120]
 
-    @admin.action(description="Resend (failed: try again; sent: send a new copy)")
+    @admin.action(
+        description="Resend (failed: try again; sent: send a new copy)", permissions=["change"]
+    )
     def resend(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
         queued = skipped = 0
         for notification in queryset.order_by("pk"):

@@ -3,6 +3,7 @@ import zoneinfo
 
 import factory
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from accounts.models import CareerPath, CareerStage, MentorApproval, Profile, User
@@ -49,6 +50,17 @@ class UserFactory(factory.django.DjangoModelFactory):
                 EmailAddress.objects.create(
                     user=self, email=self.email, verified=True, primary=True
                 )
+
+
+def staff_with(*permissions: str, **kwargs) -> User:
+    """A staff account holding exactly `permissions` ("app_label.codename"), no more."""
+    user = UserFactory(is_staff=True, **kwargs)
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return User.objects.get(pk=user.pk)  # a fresh object: no stale permission cache
 
 
 class EventFactory(factory.django.DjangoModelFactory):

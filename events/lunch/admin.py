@@ -7,7 +7,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html
 
 from config.admin_time import AdminZone, format_span, zone_abbreviation
 from events.admin_time import EventZoneAdmin, EventZoneInline, event_zone
@@ -174,7 +174,7 @@ class TableHostInline(admin.StackedInline):
 @admin.register(LunchTable)
 class LunchTableAdmin(EventZoneAdmin, admin.ModelAdmin):
     event_path = "session__event"
-    list_display = ["__str__", "session", "career_path", "seats", "host_list", "links"]
+    list_display = ["__str__", "session", "career_path", "seats", "host_list", "people", "roster"]
     list_filter = ["session__event", "career_path"]
     list_select_related = ["session__event", "career_path"]
     search_fields = ["title", "hosts__name", "session__title"]
@@ -195,17 +195,31 @@ class LunchTableAdmin(EventZoneAdmin, admin.ModelAdmin):
     def host_list(self, obj: LunchTable) -> str:
         return ", ".join(host.name for host in obj.hosts.all())
 
-    @admin.display(description="lists")
-    def links(self, obj: LunchTable) -> str:
+    # Each list asks for its own permission; its column shows only to those who hold it.
+    LINK_PERMISSIONS = {
+        "people": "events.view_tableseat",
+        "roster": "events.view_catering_needs",
+    }
+
+    def get_list_display(self, request):
+        return [
+            column
+            for column in super().get_list_display(request)
+            if column not in self.LINK_PERMISSIONS
+            or request.user.has_perm(self.LINK_PERMISSIONS[column])
+        ]
+
+    def _link(self, obj: LunchTable, name: str, text: str) -> str:
         kwargs = {"slug": obj.session.event.slug, "pk": obj.session_id, "table_id": obj.pk}
-        return format_html_join(
-            " · ",
-            '<a href="{}">{}</a>',
-            [
-                (reverse("events:lunch_table_guests", kwargs=kwargs), "people"),
-                (reverse("events:lunch_table_roster", kwargs=kwargs), "CSV"),
-            ],
-        )
+        return format_html('<a href="{}">{}</a>', reverse(f"events:{name}", kwargs=kwargs), text)
+
+    @admin.display(description="people")
+    def people(self, obj: LunchTable) -> str:
+        return self._link(obj, "lunch_table_guests", "people")
+
+    @admin.display(description="roster")
+    def roster(self, obj: LunchTable) -> str:
+        return self._link(obj, "lunch_table_roster", "CSV")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

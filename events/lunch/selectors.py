@@ -285,11 +285,12 @@ def lunch_sessions_with_free_seat(*, sessions: list[Session]) -> set[int]:
 # --- hosts and staff ----------------------------------------------------------------------------
 
 
-def lunch_table_get_for_host(*, session: Session, pk: int, user: User) -> LunchTable:
-    """The table whose list the person may read: a table they host (staff: any table of the
-    lunch). Anyone else, another table or another lunch's table: 404."""
+def lunch_table_get_for_host(*, session: Session, pk: int, user: AnyUser) -> LunchTable:
+    """The table whose list the person may read: a table they host, once approved as a mentor
+    (holders of `events.view_tableseat`: any table of the lunch). Anyone else, another table
+    or another lunch's table: 404."""
     tables = LunchTable.objects.select_related("career_path").filter(session=session)
-    if not user.is_staff:
+    if not user.has_perm("events.view_tableseat"):
         # A host reads the list once a coordinator has approved them as a mentor.
         tables = tables.filter(approved_mentor_q("hosts__user__"), hosts__user=user).distinct()
     table = tables.filter(pk=pk).first()

@@ -2,10 +2,9 @@
 the staff overview and CSV roster per table."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -193,16 +192,16 @@ def lunch_table_guests_view(request, slug: str, pk: int, table_id: int):
     return render(request, "events/lunch_table_guests.html", context)
 
 
-def _staff_only(request) -> None:
-    # Not 403: the page's existence is none of a non-staff person's business.
-    if not request.user.is_staff:
-        raise Http404
+# People's dietary and accessibility needs are read by those whose job is catering, not by
+# every staff account: the permission is asked before anything is looked up, so the answer
+# (403) tells nothing about which lunches or tables exist.
+catering_only = permission_required("events.view_catering_needs", raise_exception=True)
 
 
 @login_required
+@catering_only
 @require_GET
 def lunch_overview_view(request, slug: str, pk: int):
-    _staff_only(request)
     event = event_get(slug=slug)
     session = lunch_get(event=event, pk=pk)
     context = {"event": event, "session": session, "overview": lunch_overview(session=session)}
@@ -210,9 +209,9 @@ def lunch_overview_view(request, slug: str, pk: int):
 
 
 @login_required
+@catering_only
 @require_GET
 def lunch_table_roster_csv_view(request, slug: str, pk: int, table_id: int):
-    _staff_only(request)
     event = event_get(slug=slug)
     session = lunch_get(event=event, pk=pk)
     table = lunch_table_get(session=session, pk=table_id)

@@ -11,7 +11,7 @@ from mentorship.services import (
     schedule_publish,
     trainee_signup_save,
 )
-from tests.factories import SessionFactory, UserFactory, approve_mentor
+from tests.factories import SessionFactory, UserFactory, approve_mentor, staff_with
 
 from .conftest import E2E, at, log_in
 
@@ -57,7 +57,11 @@ def review_url(event):
 
 @pytest.fixture
 def phone_page(new_context, live_server):
-    staff = UserFactory(email="staff@example.org", is_staff=True)
+    staff = staff_with(
+        "mentorship.view_speedmentoringslot",
+        "mentorship.change_speedmentoringslot",
+        email="staff@example.org",
+    )
     page = new_context(viewport=PHONE).new_page()
     log_in(page, live_server.url, email=staff.email)
     return page

@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from accounts.models import CareerPath, CareerStage, MentorApproval
 from accounts.services import mentor_approval_decide
-from events.models import TableHost
 from events.lunch.services import table_seat_take
+from events.models import TableHost
 from mentorship.models import Meeting, MentorOffer
 from mentorship.services import schedule_draft, schedule_publish
 from notifications.models import Notification

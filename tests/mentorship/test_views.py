@@ -20,6 +20,7 @@ from tests.factories import (
     MeetingFactory,
     SpeedMentoringSlotFactory,
     UserFactory,
+    staff_with,
 )
 
 from .conftest import at, make_mentor, make_slot, make_trainee, offer_for, signup_for, speed_session
@@ -360,17 +361,88 @@ def test_my_agenda_shows_the_published_rounds_for_trainee_and_mentor(slot):
         ("review_absent", "post"),
     ],
 )
-def test_staff_pages_redirect_non_staff_to_the_admin_login(slot, name, method):
-    response = getattr(logged_in(make_trainee()), method)(url(name, slot))
+def test_staff_pages_send_anonymous_visitors_to_the_login(client, slot, name, method):
+    response = getattr(client, method)(url(name, slot))
 
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert Meeting.objects.count() == 0
 
 
-def test_feedback_summary_redirects_non_staff(client):
-    response = logged_in(make_trainee()).get(url("feedback_summary"))
+# Being staff is not a permission: each page asks for the one of its job.
+NO_PERMISSION = {
+    "trainee": lambda: make_trainee(),
+    "staff without permissions": lambda: UserFactory(is_staff=True),
+    "staff who may only view slots": lambda: staff_with("mentorship.view_speedmentoringslot"),
+}
 
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+@pytest.mark.parametrize("who", NO_PERMISSION)
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("review_match", "post"),
+        ("review_discard", "post"),
+        ("review_publish", "post"),
+        ("review_repair", "post"),
+        ("review_absent", "post"),
+        ("review_absent_undo", "post"),
+    ],
+)
+def test_staff_actions_refuse_people_without_the_change_permission(slot, who, name, method):
+    offer_for(slot, mentor=make_mentor("Dr. Table One"))
+    signup_for(slot, trainee=make_trainee("Tara Trainee"))
+
+    response = getattr(logged_in(NO_PERMISSION[who]()), method)(url(name, slot))
+
+    assert response.status_code == 403
+    assert "You can’t open this page" in response.content.decode()
+    assert Meeting.objects.count() == 0
+    assert slot.__class__.objects.get(pk=slot.pk).matched_at is None
+
+
+@pytest.mark.parametrize("who", ["trainee", "staff without permissions"])
+def test_review_page_refuses_people_without_the_view_permission(slot, who):
+    response = logged_in(NO_PERMISSION[who]()).get(url("review", slot))
+
+    assert response.status_code == 403
+    assert "You can’t open this page" in response.content.decode()
+
+
+def test_review_page_with_only_the_view_permission_shows_no_action(slot):
+    offer_for(slot, mentor=make_mentor("Dr. Table One"))
+
+    response = logged_in(staff_with("mentorship.view_speedmentoringslot")).get(url("review", slot))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/review/match/" not in page
+    assert "Feedback per mentor" not in page
+
+
+def test_matching_runs_for_staff_holding_the_change_permission(slot):
+    offer_for(slot, mentor=make_mentor("Dr. Table One"))
+    signup_for(slot, trainee=make_trainee("Tara Trainee"))
+    staff = staff_with("mentorship.view_speedmentoringslot", "mentorship.change_speedmentoringslot")
+
+    response = logged_in(staff).post(url("review_match", slot))
+
+    assert response.status_code == 302
+    assert Meeting.objects.count() == 1
+
+
+@pytest.mark.parametrize("who", ["trainee", "staff without permissions"])
+def test_feedback_summary_refuses_people_without_the_permission(who):
+    response = logged_in(NO_PERMISSION[who]()).get(url("feedback_summary"))
+
+    assert response.status_code == 403
+
+
+def test_feedback_summary_opens_for_holders_of_the_feedback_view_permission():
+    staff = staff_with("mentorship.view_conversationfeedback")
+
+    response = logged_in(staff).get(url("feedback_summary"))
+
+    assert response.status_code == 200
 
 
 def test_staff_match_review_and_publish_in_the_browser(slot, staff):
