@@ -17,6 +17,14 @@ from events.models import (
     TableHost,
     TableSeat,
 )
+from listening.models import (
+    BelongingGroup,
+    GroupPlace,
+    InterviewBooking,
+    InterviewSlot,
+    ListeningRequest,
+    ReviewLogEntry,
+)
 from mentorship.models import (
     ConversationFeedback,
     Meeting,
@@ -335,3 +343,72 @@ def approve_mentor(user: User) -> MentorApproval:
         defaults={"status": MentorApproval.Status.APPROVED, "decided_at": timezone.now()},
     )
     return approval
+
+
+# --- listening -----------------------------------------------------------------------------
+
+
+class ListeningRequestFactory(factory.django.DjangoModelFactory):
+    """A request as the database holds it; the listening services apply the rules."""
+
+    class Meta:
+        model = ListeningRequest
+
+    event = factory.SubFactory(EventFactory)
+    user = factory.SubFactory(UserFactory)
+    formats = factory.LazyFunction(lambda: ["interview"])
+    topics = factory.LazyFunction(lambda: ["gender"])
+    consent = True
+    consent_at = factory.LazyFunction(timezone.now)
+
+
+class ReviewLogEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewLogEntry
+
+    request = factory.SubFactory(ListeningRequestFactory)
+    actor = factory.SubFactory(UserFactory)
+    action = "accepted"
+
+
+class InterviewSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InterviewSlot
+
+    event = factory.SubFactory(EventFactory)
+    facilitator = factory.SubFactory(UserFactory)
+    starts_at = factory.Sequence(
+        lambda n: dt.datetime(2030, 12, 5, 9, 0, tzinfo=NY) + dt.timedelta(minutes=20 * n)
+    )
+    minutes = 20
+    meeting_url = "https://meet.example/interview"
+
+
+class InterviewBookingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InterviewBooking
+
+    slot = factory.SubFactory(InterviewSlotFactory)
+    event = factory.SelfAttribute("slot.event")
+    user = factory.SubFactory(UserFactory)
+
+
+class BelongingGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BelongingGroup
+
+    event = factory.SubFactory(EventFactory)
+    topic = "gender"
+    title = factory.Sequence(lambda n: f"Conversation on Belonging {n}")
+    starts_at = dt.datetime(2030, 12, 6, 13, 0, tzinfo=NY)
+    ends_at = dt.datetime(2030, 12, 6, 14, 0, tzinfo=NY)
+    capacity = 8
+    meeting_url = "https://meet.example/group"
+
+
+class GroupPlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GroupPlace
+
+    group = factory.SubFactory(BelongingGroupFactory)
+    user = factory.SubFactory(UserFactory)
