@@ -1,6 +1,8 @@
+from django.core.cache import cache
 from django.db import transaction
 
 from .models import CareerPath, Profile, User
+from .selectors import profile_interests_key
 
 # The career-path taxonomy of DESIGN.md (slug, name), in display order. Migration 0002 seeds
 # the same list; this copy lets load_demo restore it on a database where it was removed.
@@ -52,7 +54,14 @@ def profile_update(*, user: User, name: str, data: dict) -> Profile:
     profile.save()
     for field, value in m2m.items():
         getattr(profile, field).set(value)
+    profile_interests_forget(user=user)
     return profile
+
+
+def profile_interests_forget(*, user: User) -> None:
+    """After the transaction commits, pages read the person's stage and interests afresh."""
+    key = profile_interests_key(user.pk)
+    transaction.on_commit(lambda: cache.delete(key), robust=True)
 
 
 @transaction.atomic

@@ -255,17 +255,20 @@ def session_list_for_agenda(
         # The audience list is small JSON; filtering here works on SQLite and PostgreSQL alike.
         sessions = [s for s in sessions if not s.audience or audience in s.audience]
     names: dict[int, list[str]] = {}
+    slugs: dict[int, list[str]] = {}
     links = (
         Session.career_paths.through.objects.filter(
             session_public_q("session__"), session__event=event
         )
         .order_by("careerpath__order", "careerpath__name")
-        .values_list("session_id", "careerpath__name")
+        .values_list("session_id", "careerpath__name", "careerpath__slug")
     )
-    for session_id, name in links:
+    for session_id, name, slug in links:
         names.setdefault(session_id, []).append(name)
+        slugs.setdefault(session_id, []).append(slug)
     for session in sessions:
         session.career_path_names = names.get(session.pk, [])
+        session.career_path_slugs = slugs.get(session.pk, [])
         session_annotate_state(session)
     if has_seats:
         sessions = sessions_with_room(sessions=sessions)

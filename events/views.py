@@ -8,10 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -19,8 +20,18 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import calendar_token_rotate, profile_ensure
 
-from .calendar import agenda_ics
-from .forms import AgendaFilterForm, RegisterForm
+from .agenda_selectors import (
+    agenda_day_chosen,
+    agenda_grid_for_day,
+    agenda_mark_now,
+    event_local_now,
+    interests_for_user,
+    sessions_annotate_for_you,
+    sessions_for_you_picks,
+    sessions_search,
+)
+from .calendar import agenda_ics, session_ics
+from .forms import FILTER_NAMES, AgendaFilterForm, RegisterForm
 from .hooks import agenda_sections, session_page_sections
 from .lunch_selectors import lunch_picks_for_registrations
 from .models import Registration
@@ -61,21 +72,35 @@ def event_list(request):
     return render(request, "events/event_list.html", {"events": event_list_published()})
 
 
-# slug -> event id, learnt by this process: a cached anonymous agenda is then served without
-# touching the database. Staff edits of an event or its rooms bump its version, so a slug
-# that stops pointing at a published event misses the page cache and gets its 404.
-_event_ids: dict[str, int] = {}
+# slug -> (event id, time zone, first day, last day), learnt by this process: a cached
+# anonymous agenda is then served without touching the database. Staff edits of an event or
+# its rooms bump its version, so a slug that stops pointing at a published event misses the
+# page cache and gets its 404.
+_event_ids: dict[str, tuple] = {}
+
+# While an event runs its page shows a "now" marker and opens on today's tab: a cached page
+# is then also keyed on this many seconds of the clock, so the marker is never staler.
+NOW_MARKER_STEP = 300
+
+
+def _clock_part(tz, starts_on, ends_on) -> str:
+    today = timezone.now().astimezone(tz).date()
+    if starts_on <= today <= ends_on:
+        return f"now{int(time.time() // NOW_MARKER_STEP)}"
+    return ""
 
 
 def agenda(request, slug: str):
     if slug in _event_ids and _is_cacheable(request):
-        page = _anonymous_page(
-            _page_key(request, _event_ids[slug], agenda_cache_version(_event_ids[slug]))
+        event_id, *dates = _event_ids[slug]
+        key = _page_key(
+            request, event_id, agenda_cache_version(event_id), clock=_clock_part(*dates)
         )
+        page = _anonymous_page(key)
         if page is not None:
             return _serve_page(request, page)
     event = event_get(slug=slug)
-    _event_ids[slug] = event.pk
+    _event_ids[slug] = (event.pk, event.tz, event.starts_on, event.ends_on)
     return _agenda(request, event)
 
 
@@ -115,10 +140,24 @@ def _agenda_form(request, event, version: int) -> AgendaFilterForm:
     return form
 
 
+def _pairs(query: str) -> list[tuple[str, str]]:
+    return [(name, value) for name, values in QueryDict(query).lists() for value in values]
+
+
+def _day_tabs(form, days, *, one_day: bool) -> dict:
+    """Day tabs: on the whole agenda, links to the days on the page (shown one at a time
+    by CSS, no script); on an agenda filtered to one day, links to the other days' pages."""
+    if one_day:
+        tabs = [(d, "?" + form.filter_query(day=d.isoformat())) for d in form.days]
+        return {"tabs": tabs, "all_days_href": "?" + form.filter_query(day=None)}
+    tabs = [(d.day, f"#day-{d.day:%Y%m%d}") for d in days]
+    return {"tabs": tabs, "all_days_href": "#all-days"}
+
+
 def _agenda_body(request, event, version: int) -> str:
     form = _agenda_form(request, event, version)
     filters = form.filters()
-    is_filtered = bool(filters)
+    term, for_you, view = form.search_term(), form.is_for_you(), form.view_mode()
     # Free places change with the clock (a session starts) and with table seats at the lunch,
     # which do not bump the version: that filter is applied afresh on each request.
     has_seats = filters.pop("has_seats", False)
@@ -129,17 +168,46 @@ def _agenda_body(request, event, version: int) -> str:
         f"sessions:{digest}",
         lambda: session_list_for_agenda(event=event, **filters),
     )
+    sessions = sessions_search(sessions=sessions, term=term)
     for session in sessions:
         session_annotate_state(session)  # window labels depend on the clock, not the version
     if has_seats:
         sessions = sessions_with_room(sessions=sessions)
     sessions_annotate_for_user(sessions=sessions, user=request.user)
+    interests = interests_for_user(request.user)
+    sessions_annotate_for_you(sessions=sessions, interests=interests)
+    picks = sessions_for_you_picks(sessions=sessions) if interests.is_known else []
+    if for_you and interests.is_known:
+        sessions = [s for s in sessions if s.for_you.score > 0]
     _attach_card_heads(event, version, sessions)
+    days = agenda_group(sessions=sessions, event=event)
+    local_now = event_local_now(event)
+    agenda_mark_now(days=days, local_now=local_now)
+    chosen = agenda_day_chosen(days=[d.day for d in days], local_now=local_now)
+    for agenda_day in days:
+        agenda_day.is_chosen = agenda_day.day == chosen
+        if view == "grid":
+            agenda_day.grid = agenda_grid_for_day(
+                agenda_day=agenda_day, event=event, local_now=local_now
+            )
     context = {
         "event": event,
         "form": form,
-        "is_filtered": is_filtered,
-        "days": agenda_group(sessions=sessions, event=event),
+        "is_filtered": bool(filters) or has_seats,
+        "is_narrowed": bool(filters) or has_seats or bool(term) or for_you,
+        "term": term,
+        "for_you": for_you,
+        "interests": interests,
+        "picks": picks,
+        "view": view,
+        "list_query": form.filter_query(view=None),
+        "grid_query": form.filter_query(view="grid"),
+        "for_you_query": form.filter_query(for_you=None if for_you else True),
+        "search_hidden": _pairs(form.filter_query(q=None)),
+        "filter_hidden": _pairs(form.filter_query(**dict.fromkeys(FILTER_NAMES))),
+        **_day_tabs(form, days, one_day="day" in filters),
+        "local_now": local_now,
+        "days": days,
         "session_count": len(sessions),
     }
     return render_to_string("events/_agenda_body.html", context, request=request)
@@ -182,22 +250,27 @@ def _is_cacheable(request) -> bool:
     # The anonymous page is the same for everyone: the whole page is cached until the next
     # committed change to the event, unless a flash message must be shown (len() reads the
     # messages without marking them as shown), or it lists only sessions with free places
-    # (which the clock and the lunch's table seats change without a new version).
+    # (which the clock and the lunch's table seats change without a new version), or it is a
+    # search (any text could be typed: searches are filtered from the cached sessions instead,
+    # so they cannot fill the cache).
     return (
         not request.user.is_authenticated
         and not request.GET.get("has_seats")
+        and not request.GET.get("q")
         and not len(messages.get_messages(request))
     )
 
 
-def _page_key(request, event_id: int, version: int, query: str | None = None) -> str:
+def _page_key(
+    request, event_id: int, version: int, query: str | None = None, *, clock: str = ""
+) -> str:
     """The page's path and its normalised filters, never the raw query string: parameters
     the agenda does not know, or values it does not accept, make no new cache entry.
     Without `query` (before the event is read) the filters are taken as they came; a key
     with an invalid value then simply finds nothing."""
     if query is None:
         query = AgendaFilterForm.raw_filter_query(request.GET)
-    digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()[:20]
+    digest = hashlib.sha256(f"{request.path}?{query}@{clock}".encode()).hexdigest()[:20]
     return f"agenda:{event_id}:{version}:page:{digest}"
 
 
@@ -205,7 +278,11 @@ def _agenda(request, event):
     version = agenda_cache_version(event.pk)
     cacheable = _is_cacheable(request)
     key = _page_key(
-        request, event.pk, version, _agenda_form(request, event, version).filter_query()
+        request,
+        event.pk,
+        version,
+        _agenda_form(request, event, version).filter_query(),
+        clock=_clock_part(event.tz, event.starts_on, event.ends_on),
     )
     page = _anonymous_page(key) if cacheable else None
     if page is None:
@@ -230,6 +307,18 @@ def session_detail(request, slug: str, pk: int):
         "page_sections": session_page_sections(session=session, user=request.user),
     }
     return render(request, "events/session_detail.html", context)
+
+
+@require_GET
+def session_ics_download(request, slug: str, pk: int):
+    """ "Add to calendar" of one session: an .ics file of that session alone."""
+    event = event_get(slug=slug)
+    session = session_get(event=event, pk=pk)
+    response = HttpResponse(
+        session_ics(session=session), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
+    return response
 
 
 def _back(request, session):
