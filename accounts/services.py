@@ -58,6 +58,42 @@ def profile_update(*, user: User, name: str, data: dict) -> Profile:
     return profile
 
 
+def profile_first_run_mark(*, user: User) -> None:
+    """A person who just signed up is asked for the basics of their profile at first login."""
+    Profile.objects.filter(user=user).update(first_run_pending=True)
+
+
+def profile_first_run_claim(*, user: User) -> bool:
+    """True once per person, at the first login after sign-up (the flag is cleared in the
+    same statement, so two logins at once cannot both get the step)."""
+    return bool(
+        Profile.objects.filter(user=user, first_run_pending=True).update(first_run_pending=False)
+    )
+
+
+FIRST_RUN_FIELDS = (
+    "career_stage",
+    "institution",
+    "interests",
+    "accessibility_needs",
+    "dietary_needs",
+)
+
+
+@transaction.atomic
+def profile_first_run_save(*, user: User, data: dict) -> Profile:
+    """The first-run step: only the fields it asks for; everything else stays as it is."""
+    profile = Profile.objects.select_for_update().get(user=user)
+    for field in FIRST_RUN_FIELDS:
+        if field in data and field != "interests":
+            setattr(profile, field, data[field])
+    profile.save()
+    if "interests" in data:
+        profile.interests.set(data["interests"])
+    profile_interests_forget(user=user)
+    return profile
+
+
 def profile_interests_forget(*, user: User) -> None:
     """After the transaction commits, pages read the person's stage and interests afresh."""
     key = profile_interests_key(user.pk)

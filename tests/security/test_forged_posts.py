@@ -251,6 +251,24 @@ TARGETS: dict[str, Target] = {
     "events:calendar_revoke": Target("trainee"),
     # accounts
     "accounts:profile": Target("trainee", fields=_profile, examples=15),
+    "accounts:welcome": Target(
+        "trainee",
+        fields=lambda w: (
+            {
+                key: value
+                for key, value in _profile(w).items()
+                if key
+                in {
+                    "career_stage",
+                    "institution",
+                    "interests",
+                    "accessibility_needs",
+                    "dietary_needs",
+                }
+            }
+            | {"next": ["/"]}
+        ),
+    ),
     "accounts:delete": Target(
         "trainee", fields=lambda w: {"password": [PASSWORD], "confirm": ["on"]}
     ),
