@@ -4,8 +4,10 @@ read (and cached), so none of them adds a query per session; the person's intere
 one query."""
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -80,6 +82,20 @@ def sessions_annotate_for_you(*, sessions: list[Session], interests: Interests) 
             stage=interests.stage,
             interests=interests.paths,
         )
+
+
+def for_you_order(*, items: list, user, paths: Callable[[Any], list[str]]) -> list:
+    """Lunch tables, mentors or anything else with career paths, best for the person first
+    (ties in the order given), each with `for_you` (a `for_you.Match`). Open to everyone:
+    only interests count. Anonymous visitors get the items as they came."""
+    interests = interests_for_user(user)
+    for item in items:
+        item.for_you = for_you_match(
+            paths=paths(item), audience=[], stage=interests.stage, interests=interests.paths
+        )
+    if not interests.paths:
+        return list(items)
+    return [item for item, _ in for_you_rank(items, match=lambda item: item.for_you)]
 
 
 def sessions_for_you_picks(*, sessions: list[Session], now: datetime | None = None) -> list:

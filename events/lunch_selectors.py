@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import CareerPath
 
+from .agenda_selectors import for_you_order
 from .models import (
     Event,
     LunchRotation,
@@ -202,11 +203,8 @@ def lunch_grid(*, session: Session, user) -> LunchGrid:
         seat.rotation.session = session
     by_rotation = {seat.rotation_id: seat for seat in picks}
     by_table = {seat.table_id: seat for seat in picks}
-    interests: set[int] = set()
-    if user.is_authenticated:
-        interests = set(
-            CareerPath.objects.filter(interested_profiles__user=user).values_list("id", flat=True)
-        )
+    # Tables on the person's interests first (by number among equals), each saying why.
+    tables = for_you_order(items=tables, user=user, paths=lambda t: [t.career_path.slug])
     rows = []
     hosted = []
     for table in tables:
@@ -224,9 +222,7 @@ def lunch_grid(*, session: Session, user) -> LunchGrid:
             if user.is_authenticated:
                 _cell_action(cell, by_rotation.get(rotation.pk), by_table.get(table.pk))
             cells.append(cell)
-        rows.append(
-            GridRow(table=table, cells=cells, is_interest=table.career_path_id in interests)
-        )
+        rows.append(GridRow(table=table, cells=cells, is_interest=table.for_you.score > 0))
     return LunchGrid(
         session=session, rotations=rotations, rows=rows, picks=picks, hosted_tables=hosted
     )

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import CareerPath
+from accounts.selectors import profile_interests_for_user
 
 from .hooks import free_place_hooks, session_notes
 from .models import Event, Registration, Session, session_public_q
@@ -208,6 +209,16 @@ def sessions_annotate_for_user(*, sessions: list[Session], user) -> None:
     )
     by_session = {r.session_id: r for r in mine}
     confirmed = [r for r in mine if r.status == Status.CONFIRMED]
+    stage = None  # read once, when a session has an audience (cached by accounts)
+
+    def refusal(session: Session) -> str:
+        nonlocal stage
+        if not session.audience:
+            return ""
+        if stage is None:
+            stage = profile_interests_for_user(user=user)[0]
+        return audience_refusal(session, user, stage=stage)
+
     for session in sessions:
         registration = by_session.get(session.pk)
         session.my_registration = registration
@@ -222,7 +233,7 @@ def sessions_annotate_for_user(*, sessions: list[Session], user) -> None:
             else _clash_with(session, confirmed)
         )
         session.audience_note = (
-            audience_refusal(session, user) if user.is_authenticated and not registration else ""
+            refusal(session) if user.is_authenticated and not registration else ""
         )
     # What apps built on events say about their sessions (a Blood Buddies slot's state).
     notes = session_notes(sessions=sessions, user=user)

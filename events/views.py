@@ -2,6 +2,7 @@ import gzip
 import hashlib
 import time
 from collections import OrderedDict
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,7 +40,6 @@ from .rules import event_has_ended, registration_stake, session_started_reason, 
 from .selectors import (
     agenda_group,
     cancel_preview,
-    event_days,
     event_get,
     event_get_current,
     event_list_published,
@@ -135,7 +135,11 @@ def _agenda_form(request, event, version: int) -> AgendaFilterForm:
     request, which needs them for the cache key and again to render)."""
     form = getattr(request, "_agenda_form", None)
     if form is None:
-        days = _versioned(event, version, "days", lambda: event_days(event=event))
+        # The event's own dates: no query, and a day outside them is not a filter.
+        days = [
+            event.starts_on + timedelta(days=n)
+            for n in range((event.ends_on - event.starts_on).days + 1)
+        ]
         form = request._agenda_form = AgendaFilterForm.normalised(request.GET, days=days)
     return form
 
