@@ -131,9 +131,11 @@ def agenda_mark_now(*, days: list[AgendaDay], local_now: datetime | None) -> Non
         agenda_day.is_today = local_now is not None and agenda_day.day == local_now.date()
         agenda_day.earlier = []
         agenda_day.slots_ahead = agenda_day.slots
+        agenda_day.has_now_anchor = False
         for slot in agenda_day.slots:
             slot.is_now = False
             slot.now_before = False
+            slot.is_anchor = False
         if not agenda_day.is_today:
             continue
         for slot in agenda_day.slots:
@@ -145,6 +147,12 @@ def agenda_mark_now(*, days: list[AgendaDay], local_now: datetime | None) -> Non
         upcoming = [slot for slot in agenda_day.slots_ahead if slot.starts_at > local_now]
         if upcoming:
             upcoming[0].now_before = True
+        # Where the page's "Now" link lands: the first running slot, else the next one.
+        running = [slot for slot in agenda_day.slots_ahead if slot.is_now]
+        anchor = (running or upcoming or [None])[0]
+        if anchor is not None:
+            anchor.is_anchor = True
+            agenda_day.has_now_anchor = True
 
 
 def agenda_grid_for_day(*, agenda_day: AgendaDay, event: Event, local_now) -> Grid:

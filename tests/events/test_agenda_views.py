@@ -235,8 +235,13 @@ def test_during_the_event_the_now_line_sits_before_the_next_slot_and_ended_slots
     assert "<summary>Earlier today" not in today  # 10:00 and 10:30 still run until 11:00
     assert today.count('<span class="now-label">Now</span>') == 2
     assert re.search(
-        r'<p class="now-line" id="now"><span>Now · 10:45 EST</span></p>\s*<div class="slot"', today
+        r'<p class="now-line"><span>Now · 10:45 EST</span></p>\s*<div class="slot"', today
     )
+    assert today.count('id="now"') == 1
+    assert re.search(
+        r'<div class="slot is-now" id="now">\s*<h3 class="slot-time"><time [^>]*>10:00<', today
+    )
+    assert '<a href="#now">Now</a>' in today
 
     with time_machine.travel(at(6, 11, 15), tick=False):
         content = get(client, programme)
