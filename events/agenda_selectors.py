@@ -16,7 +16,7 @@ from accounts.selectors import profile_interests_for_user
 from .agenda_grid import Grid, grid_build
 from .for_you import for_you_match, for_you_rank
 from .models import Event, Session
-from .selectors import AgendaDay
+from .selectors import AgendaDay, agenda_group
 
 SEARCH_MAX_CHARS = 80
 SEARCH_MAX_WORDS = 8
@@ -163,4 +163,44 @@ def agenda_grid_for_day(*, agenda_day: AgendaDay, event: Event, local_now) -> Gr
         end=lambda s: s.ends_at.astimezone(event.tz),
         column=lambda s: s.room.name if s.room_id else "",
         now=local_now,
+    )
+
+
+@dataclass
+class AgendaArrangement:
+    """What the agenda page shows of its sessions for one person and one way of looking."""
+
+    days: list[AgendaDay]
+    picks: list[Session]  # the best few for the person (empty: nothing known about them)
+    interests: Interests
+    local_now: datetime | None  # now in the event's zone while it runs
+    session_count: int
+
+
+def agenda_arrange(
+    *, sessions: list[Session], event: Event, user, for_you: bool, view: str
+) -> AgendaArrangement:
+    """Marks "For you" (and keeps only those sessions when asked), groups by day and time,
+    chooses the day the page opens on, marks "now" and lays out the rooms grid."""
+    interests = interests_for_user(user)
+    sessions_annotate_for_you(sessions=sessions, interests=interests)
+    picks = sessions_for_you_picks(sessions=sessions) if interests.is_known else []
+    if for_you and interests.is_known:
+        sessions = [s for s in sessions if s.for_you.score > 0]
+    days = agenda_group(sessions=sessions, event=event)
+    local_now = event_local_now(event)
+    agenda_mark_now(days=days, local_now=local_now)
+    chosen = agenda_day_chosen(days=[d.day for d in days], local_now=local_now)
+    for agenda_day in days:
+        agenda_day.is_chosen = agenda_day.day == chosen
+        if view == "grid":
+            agenda_day.grid = agenda_grid_for_day(
+                agenda_day=agenda_day, event=event, local_now=local_now
+            )
+    return AgendaArrangement(
+        days=days,
+        picks=picks,
+        interests=interests,
+        local_now=local_now,
+        session_count=len(sessions),
     )

@@ -21,16 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import calendar_token_rotate, profile_ensure
 
-from .agenda_selectors import (
-    agenda_day_chosen,
-    agenda_grid_for_day,
-    agenda_mark_now,
-    event_local_now,
-    interests_for_user,
-    sessions_annotate_for_you,
-    sessions_for_you_picks,
-    sessions_search,
-)
+from .agenda_selectors import agenda_arrange, sessions_search
 from .calendar import agenda_ics, session_ics
 from .forms import FILTER_NAMES, AgendaFilterForm, RegisterForm
 from .hooks import agenda_sections, session_page_sections
@@ -178,22 +169,11 @@ def _agenda_body(request, event, version: int) -> str:
     if has_seats:
         sessions = sessions_with_room(sessions=sessions)
     sessions_annotate_for_user(sessions=sessions, user=request.user)
-    interests = interests_for_user(request.user)
-    sessions_annotate_for_you(sessions=sessions, interests=interests)
-    picks = sessions_for_you_picks(sessions=sessions) if interests.is_known else []
-    if for_you and interests.is_known:
-        sessions = [s for s in sessions if s.for_you.score > 0]
+    # Card heads for every session the person may see, before "For you" narrows the list.
     _attach_card_heads(event, version, sessions)
-    days = agenda_group(sessions=sessions, event=event)
-    local_now = event_local_now(event)
-    agenda_mark_now(days=days, local_now=local_now)
-    chosen = agenda_day_chosen(days=[d.day for d in days], local_now=local_now)
-    for agenda_day in days:
-        agenda_day.is_chosen = agenda_day.day == chosen
-        if view == "grid":
-            agenda_day.grid = agenda_grid_for_day(
-                agenda_day=agenda_day, event=event, local_now=local_now
-            )
+    arranged = agenda_arrange(
+        sessions=sessions, event=event, user=request.user, for_you=for_you, view=view
+    )
     context = {
         "event": event,
         "form": form,
@@ -201,18 +181,18 @@ def _agenda_body(request, event, version: int) -> str:
         "is_narrowed": bool(filters) or has_seats or bool(term) or for_you,
         "term": term,
         "for_you": for_you,
-        "interests": interests,
-        "picks": picks,
+        "interests": arranged.interests,
+        "picks": arranged.picks,
         "view": view,
         "list_query": form.filter_query(view=None),
         "grid_query": form.filter_query(view="grid"),
         "for_you_query": form.filter_query(for_you=None if for_you else True),
         "search_hidden": _pairs(form.filter_query(q=None)),
         "filter_hidden": _pairs(form.filter_query(**dict.fromkeys(FILTER_NAMES))),
-        **_day_tabs(form, days, one_day="day" in filters),
-        "local_now": local_now,
-        "days": days,
-        "session_count": len(sessions),
+        **_day_tabs(form, arranged.days, one_day="day" in filters),
+        "local_now": arranged.local_now,
+        "days": arranged.days,
+        "session_count": arranged.session_count,
     }
     return render_to_string("events/_agenda_body.html", context, request=request)
 
