@@ -5,7 +5,7 @@ PORT ?= 8000
 # uv from PATH, else the one pip installs as a module (bootstrap target below).
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: run test bench lint format uv sync-dev browser check-deploy clean
+.PHONY: run test bench lint lint-imports typecheck format uv sync-dev browser check-deploy clean
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
@@ -19,12 +19,14 @@ sync-dev: uv
 run: sync-dev
 	@PORT=$(PORT) UV="$(UV)" DEBUG="$(DEBUG)" bash scripts/run.sh
 
-## make test — the whole pytest suite (SQLite by default; PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+## make test — the whole pytest suite (SQLite by default; PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set),
+## on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process), a test module per worker at a time
+TEST_WORKERS ?= auto
 test: sync-dev browser
 	@# axe-core for the accessibility tests; without npm they skip (fail under REQUIRE_SERVICES=1).
 	@[ ! -f package-lock.json ] || [ -f node_modules/axe-core/axe.min.js ] || ! command -v npm >/dev/null || \
 		npm ci --silent --no-audit --no-fund || echo "note: npm ci failed; the axe-core tests cannot run"
-	@DEBUG=$${DEBUG:-1} $(UV) run --frozen pytest $(PYTEST_ARGS)
+	@DEBUG=$${DEBUG:-1} $(UV) run --frozen pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 ## make bench — benchmarks that print figures (see README, Performance)
 bench: sync-dev
@@ -39,8 +41,18 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) ; } || \
 		echo "note: /usr/bin/chromium is missing; install Debian's chromium to run the browser tests"
 
-lint: sync-dev
+## make lint — ruff (rules and format) and the import contracts (pyproject: [tool.importlinter])
+lint: sync-dev lint-imports
 	@$(UV) run --frozen ruff check . && $(UV) run --frozen ruff format --check .
+
+## make lint-imports — the layering: mentorship, listening, staff -> events -> accounts; the
+## outbox imports no app; pure modules import no Django; no cycles inside an app
+lint-imports: sync-dev
+	@$(UV) run --frozen lint-imports --no-logo
+
+## make typecheck — mypy with django-stubs (pyproject: [tool.mypy])
+typecheck: sync-dev
+	@DEBUG=$${DEBUG:-1} $(UV) run --frozen mypy
 
 format: sync-dev
 	@$(UV) run --frozen ruff check --fix . && $(UV) run --frozen ruff format .
@@ -50,4 +62,4 @@ check-deploy: sync-dev
 		ALLOWED_HOSTS=$${ALLOWED_HOSTS:-events.example.org} $(UV) run --frozen python manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf var staticfiles .pytest_cache .ruff_cache
+	rm -rf var staticfiles .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

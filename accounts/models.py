@@ -97,6 +97,10 @@ def _new_calendar_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+# The public name; the field's default keeps the old one, which the migrations refer to.
+calendar_token_new = _new_calendar_token
+
+
 class Profile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
     career_stage = models.CharField(max_length=20, choices=CareerStage.choices, blank=True)
@@ -120,3 +124,59 @@ class Profile(models.Model):
     @property
     def is_trainee(self) -> bool:
         return self.career_stage in TRAINEE_STAGES
+
+
+MENTOR_NOTE_MAX_LENGTH = 1000
+
+
+class MentorApproval(models.Model):
+    """A coordinator's decision on a person's offer to mentor, once per person (not per event).
+
+    Ticking "I volunteer as a mentor" makes the record, pending. Until it is approved the
+    person's Blood Buddies offers are held (they enter no matching) and they read no trainee's
+    data: no lunch guest list, no matched trainees. A decision is final."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="mentor_approval")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    note = MultiLineField(
+        "coordinator's note",
+        max_length=MENTOR_NOTE_MAX_LENGTH,
+        blank=True,
+        help_text="Why the offer was approved or declined; an approval note is in the email to "
+        "the mentor.",
+    )
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="decided by",
+    )
+    decided_at = models.DateTimeField("decided at", null=True, blank=True)
+    created_at = models.DateTimeField("offered at", auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "mentor approval"
+        ordering = ["status", "created_at", "id"]
+        permissions = [("approve_mentor", "Can approve or decline mentors")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="pending", decided_at__isnull=True)
+                | models.Q(status__in=["approved", "declined"], decided_at__isnull=False),
+                name="mentorapproval_decided_has_moment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_status_display()})"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED

@@ -1,8 +1,26 @@
-from django.core.cache import cache
-from django.db import transaction
+from collections.abc import Callable
+from datetime import UTC
 
-from .models import CareerPath, Profile, User
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.services import notification_enqueue
+
+from .models import (
+    MENTOR_NOTE_MAX_LENGTH,
+    CareerPath,
+    MentorApproval,
+    Profile,
+    User,
+    calendar_token_new,
+)
 from .selectors import profile_interests_key
+
+ApprovalStatus = MentorApproval.Status
 
 # The career-path taxonomy of DESIGN.md (slug, name), in display order. Migration 0002 seeds
 # the same list; this copy lets load_demo restore it on a database where it was removed.
@@ -55,6 +73,8 @@ def profile_update(*, user: User, name: str, data: dict) -> Profile:
     for field, value in m2m.items():
         getattr(profile, field).set(value)
     profile_interests_forget(user=user)
+    if profile.is_mentor:
+        mentor_approval_request(user=user)
     return profile
 
 
@@ -100,13 +120,78 @@ def profile_interests_forget(*, user: User) -> None:
     transaction.on_commit(lambda: cache.delete(key), robust=True)
 
 
+# --- mentor approval ----------------------------------------------------------------------------
+
+_mentor_declined_hooks: list = []
+
+
+def register_mentor_declined_hook(hook) -> None:
+    """Apps holding a pending mentor's offers register `hook(user=...)` to let them go when a
+    coordinator declines the person (accounts imports no other app)."""
+    if hook not in _mentor_declined_hooks:
+        _mentor_declined_hooks.append(hook)
+
+
+@transaction.atomic
+def mentor_approval_request(*, user: User) -> MentorApproval:
+    """A person offers to mentor: pending until a coordinator decides. Approval is once per
+    person, so an existing record (pending, approved or declined) stays as it is."""
+    approval, _ = MentorApproval.objects.get_or_create(user=user)
+    return approval
+
+
+@transaction.atomic
+def mentor_approval_decide(
+    *,
+    approval: MentorApproval,
+    approve: bool,
+    note: str = "",
+    decided_by: User | None,
+    notify: bool = True,
+) -> MentorApproval:
+    """A coordinator approves or declines a pending mentor, with a note. Approving emails the
+    mentor (once: the outbox key is the record's); declining lets their held offers go. A
+    decision is final: a second one is refused and changes nothing."""
+    approval = MentorApproval.objects.select_for_update().select_related("user").get(pk=approval.pk)
+    if approval.status != ApprovalStatus.PENDING:
+        decided_at = approval.decided_at or timezone.now()
+        raise ValidationError(
+            f"{approval.user.get_full_name()} was already {approval.get_status_display().lower()}"
+            " on "
+            f"{decided_at.astimezone(UTC):%b %-d, %Y, %H:%M} UTC.",
+            code="decided",
+        )
+    note = note.strip()
+    limit = MENTOR_NOTE_MAX_LENGTH
+    if len(note) > limit:
+        raise ValidationError(f"Keep the note under {limit} characters.", code="note_too_long")
+    approval.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.DECLINED
+    approval.note = note
+    approval.decided_by = decided_by
+    approval.decided_at = timezone.now()
+    approval.save(update_fields=["status", "note", "decided_by", "decided_at", "updated_at"])
+    if approve and notify:
+        notification_enqueue(
+            user=approval.user,
+            kind="mentor_approved",
+            key=f"mentor-approval:{approval.pk}:approved",
+            context={
+                "note": note,
+                "profile_url": settings.SITE_URL + reverse("accounts:profile"),
+                "mentorship_url": settings.SITE_URL + reverse("mentorship:index"),
+            },
+        )
+    if not approve:
+        for hook in _mentor_declined_hooks:
+            hook(user=approval.user)
+    return approval
+
+
 @transaction.atomic
 def calendar_token_rotate(*, user: User) -> str:
     """Revoking a calendar subscription means issuing a new secret; the old URL then 404s."""
-    from .models import _new_calendar_token
-
     profile = Profile.objects.select_for_update().get(user=user)
-    profile.calendar_token = _new_calendar_token()
+    profile.calendar_token = calendar_token_new()
     profile.save(update_fields=["calendar_token", "updated_at"])
     return profile.calendar_token
 
@@ -114,7 +199,7 @@ def calendar_token_rotate(*, user: User) -> str:
 _deletion_hooks: list = []
 
 
-def register_deletion_hook(hook) -> None:
+def register_deletion_hook(hook: Callable[..., None]) -> None:
     """Apps that must act before a person's rows disappear (e.g. free a seat so the waitlist
     moves) register a callable `hook(user=...)`; accounts imports no other app."""
     _deletion_hooks.append(hook)

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from .forms import AccountDeleteForm, FirstRunForm, ProfileForm
-from .selectors import profile_get_for_user
+from .selectors import mentor_approval_get, profile_get_for_user
 from .services import profile_ensure, profile_first_run_save, profile_update, user_delete
 
 
@@ -25,7 +25,12 @@ def profile_edit(request):
         profile_update(user=request.user, name=form.cleaned_data["name"], data=data)
         messages.success(request, "Your profile is saved.")
         return redirect("accounts:profile")
-    return render(request, "accounts/profile_edit.html", {"form": form, "profile": profile})
+    context = {
+        "form": form,
+        "profile": profile,
+        "mentor_approval": mentor_approval_get(user=request.user),
+    }
+    return render(request, "accounts/profile_edit.html", context)
 
 
 def _next_or(request, fallback: str) -> str:

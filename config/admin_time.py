@@ -14,10 +14,11 @@ No model imports: every app's admin may use this module.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -168,7 +169,7 @@ class MinuteSplitDateTimeField(forms.SplitDateTimeField):
         return super().has_changed(initial, data)
 
 
-DATETIME_FIELD_OVERRIDES = {
+DATETIME_FIELD_OVERRIDES: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
     models.DateTimeField: {
         "form_class": MinuteSplitDateTimeField,
         "widget": MinuteSplitDateTimeWidget,
@@ -201,7 +202,9 @@ class ZoneDisplayMixin:
     """For ModelAdmins and inlines: minute-precision datetime inputs, and `row_zone` for
     `moment_column`s (UTC unless the admin knows better)."""
 
-    formfield_overrides = DATETIME_FIELD_OVERRIDES
+    formfield_overrides: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = (
+        DATETIME_FIELD_OVERRIDES
+    )
 
     def row_zone(self, obj) -> dt.tzinfo:
         return UTC

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "accounts",
     "events",
+    "events.lunch",
     "mentorship",
     "notifications",
 ]
@@ -135,7 +136,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "tce",
+            # Parallel test workers share one Redis database, each under its own prefix.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="") or "tce",
         }
     }
 else:
@@ -239,7 +241,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CELERY_DATA_DIR = Path(env.str("CELERY_DATA_DIR", default=str(VAR_DIR / "celery")))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
 else:
     for sub in ("queue", "processed", "control"):
         (CELERY_DATA_DIR / sub).mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,9 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts import views as account_views
+from events import urls as event_urls
 from events import views as event_views
+from events.lunch import urls as lunch_urls
 
 from . import views
 
@@ -28,5 +30,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("notifications.urls")),
     path("mentorship/", include("mentorship.urls")),
-    path("", include("events.urls")),
+    # The lunch's pages are events pages (`events:lunch_grid`), in the lunch's own package.
+    path("", include((event_urls.urlpatterns + lunch_urls.urlpatterns, event_urls.app_name))),
 ]

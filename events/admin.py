@@ -2,19 +2,21 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.http import require_GET
 
 from config.admin_time import AdminZone, moment_column
 from config.csv_safe import csv_download
 from notifications.admin import register_time_zones
 
-from . import admin_announce
+from . import admin_announce, hooks
 from .admin_forms import EventAdminForm, SessionAdminForm
 from .admin_time import (
     EventZoneAdmin,
@@ -24,7 +26,6 @@ from .admin_time import (
     shared_zone,
     zone_named,
 )
-from .lunch_admin import LUNCH_ACTIONS, LUNCH_INLINES, lunch_after_admin_save, lunch_inlines_for
 from .models import Event, Registration, Room, Session
 from .roster import roster_write_csv
 from .services import session_update
@@ -107,12 +108,7 @@ class RegistrationInline(EventZoneInline, admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("user", "session__event")
-            .exclude(status=Registration.Status.CANCELLED)
-        )
+        return super().get_queryset(request).select_related("user", "session__event").active()
 
 
 @admin.register(Session)
@@ -129,8 +125,7 @@ class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
         "is_published",
         "roster_link",
     ]
-    inlines = [RegistrationInline, *LUNCH_INLINES]
-    actions = ["announce", *LUNCH_ACTIONS]
+    inlines = [RegistrationInline]
     list_filter = ["event", "kind", "registration_mode", "is_published", "career_paths"]
     search_fields = ["title", "key", "description"]
     list_select_related = ["event", "room"]
@@ -159,6 +154,8 @@ class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
 
     def get_list_display(self, request):
         columns = super().get_list_display(request)
+        if not request.user.has_perm("events.view_registration"):
+            columns = [column for column in columns if column != "roster_link"]
         if request.GET.get("event__id__exact") or Event.objects.count() < 2:
             return [column for column in columns if column != "event"]  # nothing to tell apart
         return columns
@@ -189,20 +186,37 @@ class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
         ]
         return urls + super().get_urls()
 
+    @method_decorator(require_GET)
     def roster_csv(self, request, pk: int):
+        # A roster lists people (emails, names): reading it is viewing registrations.
+        if not request.user.has_perm("events.view_registration"):
+            raise PermissionDenied
         session = get_object_or_404(Session, pk=pk)
         if not self.has_view_permission(request, session):
-            return HttpResponse(status=403)
+            raise PermissionDenied
         response = csv_download(f"roster-session-{session.pk}.csv")
         roster_write_csv(session=session, out=response)
         return response
 
+    # Apps built on events add inlines and actions for their sessions (the lunch's tables).
+    @property
+    def actions(self) -> list:
+        return ["announce", *(a for ext in hooks.session_admin_extensions for a in ext.actions)]
+
     def get_inlines(self, request, obj):
-        return lunch_inlines_for(obj, self.inlines)
+        extra = [
+            inline
+            for ext in hooks.session_admin_extensions
+            if obj is not None and ext.applies(obj)
+            for inline in ext.inlines
+        ]
+        return [*self.inlines, *extra]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        lunch_after_admin_save(form.instance)
+        for ext in hooks.session_admin_extensions:
+            if ext.after_save is not None:
+                ext.after_save(form.instance)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -5,8 +5,14 @@ from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
-from .hooks import CalendarAdditions, CalendarItem, calendar_additions
-from .lunch_selectors import lunch_picks_for_registrations, lunch_tables_text
+from accounts.models import User
+
+from .hooks import (
+    CalendarAdditions,
+    CalendarItem,
+    calendar_additions,
+    registration_notes_from_apps,
+)
 from .models import Registration
 
 
@@ -15,20 +21,13 @@ def registration_notes(
 ) -> dict[int, list[str]]:
     """Per registration, the person's own details of the item: their lunch tables per rotation
     and other apps' additions (Blood Buddies rounds). Used by the calendar and reminders."""
-    notes: dict[int, list[str]] = {}
-    tz_of = {r.pk: r.session.event.tz for r in registrations}
-    for registration_id, picks in lunch_picks_for_registrations(
-        registrations=registrations
-    ).items():
-        notes.setdefault(registration_id, []).append(
-            lunch_tables_text(picks, tz_of[registration_id])
-        )
+    notes = registration_notes_from_apps(registrations=registrations)
     for registration_id, paragraphs in (extra.notes if extra else {}).items():
         notes.setdefault(registration_id, []).extend(paragraphs)
     return notes
 
 
-def agenda_ics(*, registrations: list[Registration], user=None) -> bytes:
+def agenda_ics(*, registrations: list[Registration], user: User | None = None) -> bytes:
     """Confirmed items only: a cancelled or lost seat disappears from subscribed calendars.
 
     UIDs are stable per registration, SEQUENCE follows the session's, and times carry the

@@ -1,5 +1,6 @@
-"""Extension points for apps built on events (mentorship), so that events never imports them:
-dependencies point one way. An app registers its hooks in its `AppConfig.ready()`.
+"""Extension points for apps built on events (the career lunch, mentorship), so that events
+never imports them: dependencies point one way. An app registers its hooks in its
+`AppConfig.ready()`.
 
 - `agenda_section_hooks`: `fn(*, user, profile, registrations) -> AgendaSection | None`, a
   block rendered on "my agenda" after the person's items. `registrations` and `profile` are
@@ -16,6 +17,18 @@ dependencies point one way. An app registers its hooks in its `AppConfig.ready()
   whose state shows on the anonymous agenda bumps the event's cache version when it changes.
 - `session_page_hooks`: `fn(*, session, user) -> AgendaSection | None`: a block on the
   session page (the mentors who signed up for a Blood Buddies slot).
+- `registration_note_hooks`: `fn(*, registrations) -> dict[int, list[str]]`: paragraphs about
+  the person's own part in some registrations (the lunch tables they picked), for calendar
+  items and reminders.
+- `agenda_item_hooks`: `fn(*, registrations) -> None`: sets `detail_template` (and what that
+  template reads) on the registrations it concerns; "my agenda" includes it under the item.
+- `registration_cancelled_hooks`: `fn(*, registration) -> None`, called inside the
+  transaction that cancels a registration, with the session row locked (the lunch drops the
+  person's table seats).
+- `mode_links[mode]`: a `ModeLink`, the link an agenda card shows for a registration mode
+  whose place is taken on the app's own page (the lunch's grid of tables).
+- `session_admin_extensions`: inlines, actions and an after-save step that an app adds to the
+  session's admin page for the sessions it concerns.
 
 Each hook costs a fixed number of queries, whatever the size of the agenda, and none for
 sessions or people it does not concern.
@@ -25,7 +38,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .models import Session
+from accounts.models import Profile, User
+from accounts.types import AnyUser
+
+from .models import Registration, Session
 
 
 @dataclass
@@ -66,7 +82,60 @@ session_note_hooks: list[Callable[..., dict[int, SessionNote]]] = []
 session_page_hooks: list[Callable[..., AgendaSection | None]] = []
 
 
-def agenda_sections(*, user, profile, registrations: list) -> list[AgendaSection]:
+@dataclass
+class ModeLink:
+    url_name: str  # reversed with the event's `slug` and the session's `pk`
+    text_mine: str  # for a person who holds a place
+    text_other: str  # for anyone else
+
+
+mode_links: dict[str, ModeLink] = {}
+
+registration_note_hooks: list[Callable[..., dict[int, list[str]]]] = []
+agenda_item_hooks: list[Callable[..., None]] = []
+registration_cancelled_hooks: list[Callable[..., None]] = []
+
+
+@dataclass
+class SessionAdminExtension:
+    applies: Callable[[Session], bool]  # whether a saved session shows the inlines
+    inlines: list = field(default_factory=list)
+    actions: list = field(default_factory=list)
+    after_save: Callable[[Session], None] | None = None  # after inlines are saved
+
+
+session_admin_extensions: list[SessionAdminExtension] = []
+
+
+def hook_add(registry: list, hook: object) -> None:
+    """Registers once, however often `ready()` runs (tests may run it again)."""
+    if hook not in registry:
+        registry.append(hook)
+
+
+def registration_notes_from_apps(*, registrations: list) -> dict[int, list[str]]:
+    notes: dict[int, list[str]] = {}
+    for hook in registration_note_hooks:
+        for pk, paragraphs in hook(registrations=registrations).items():
+            notes.setdefault(pk, []).extend(paragraphs)
+    return notes
+
+
+def agenda_items_annotate(*, registrations: list) -> None:
+    for registration in registrations:
+        registration.detail_template = ""
+    for hook in agenda_item_hooks:
+        hook(registrations=registrations)
+
+
+def registration_cancelled(*, registration: Registration) -> None:
+    for hook in registration_cancelled_hooks:
+        hook(registration=registration)
+
+
+def agenda_sections(
+    *, user: User, profile: Profile | None, registrations: list
+) -> list[AgendaSection]:
     sections = (
         hook(user=user, profile=profile, registrations=registrations)
         for hook in agenda_section_hooks
@@ -77,7 +146,7 @@ def agenda_sections(*, user, profile, registrations: list) -> list[AgendaSection
     )
 
 
-def calendar_additions(*, user, registrations: list) -> CalendarAdditions:
+def calendar_additions(*, user: User, registrations: list) -> CalendarAdditions:
     merged = CalendarAdditions()
     for hook in calendar_hooks:
         extra = hook(user=user, registrations=registrations)
@@ -96,13 +165,13 @@ def calendar_additions(*, user, registrations: list) -> CalendarAdditions:
 free_place_hooks: dict[str, Callable[..., set[int]]] = {}
 
 
-def session_notes(*, sessions: list, user) -> dict[int, SessionNote]:
+def session_notes(*, sessions: list, user: AnyUser) -> dict[int, SessionNote]:
     notes: dict[int, SessionNote] = {}
     for hook in session_note_hooks:
         notes.update(hook(sessions=sessions, user=user))
     return notes
 
 
-def session_page_sections(*, session: Session, user) -> list[AgendaSection]:
+def session_page_sections(*, session: Session, user: AnyUser) -> list[AgendaSection]:
     sections = (hook(session=session, user=user) for hook in session_page_hooks)
     return [section for section in sections if section is not None]

@@ -49,6 +49,21 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(session_public_q())
 
 
+class PlaceQuerySet(models.QuerySet):
+    """Registrations and table seats: a seat (confirmed), a waitlist place, or a cancelled
+    place kept for history."""
+
+    def active(self):
+        """Seats and waitlist places: what a person holds (the unique constraints' rows)."""
+        return self.exclude(status="cancelled")
+
+    def confirmed(self):
+        return self.filter(status="confirmed")
+
+    def waitlisted(self):
+        return self.filter(status="waitlisted")
+
+
 SPEAKER_NAME_MAX_LENGTH = 150
 SPEAKERS_MAX = 50
 
@@ -258,6 +273,8 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PlaceQuerySet.as_manager()
+
     class Meta:
         ordering = ["session", "created_at", "id"]
         constraints = [
@@ -400,6 +417,8 @@ class TableSeat(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PlaceQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
@@ -415,6 +434,15 @@ class TableSeat(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["table", "rotation", "status", "created_at"])]
+        # No model permission says "may read people's dietary and accessibility needs": the
+        # lunch's catering overview and per-table rosters ask for this one.
+        permissions = [
+            (
+                "view_catering_needs",
+                "Can see the lunch's catering overview and table rosters (dietary and "
+                "accessibility needs)",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — table {self.table_id}, rotation {self.rotation_id} ({self.status})"

@@ -1,15 +1,16 @@
 """Who may register when, and what takes a seat: pure checks that raise ValidationError with a
 message for the person. Every service and page asks these, so the rules live only here."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from allauth.account.models import EmailAddress
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Registration, Session
+from .models import Event, Registration, Session
+from .refusals import Code, Refusal
 
 # Sessions of these modes hold no seat: people take part some other way (a request reviewed by
 # staff), so they are never registered for here, never clash and never have free seats.
@@ -26,7 +27,7 @@ def session_takes_seats(session: Session) -> bool:
     return session.registration_mode not in SEATLESS_MODES
 
 
-def registration_stake(registration) -> str:
+def registration_stake(registration: Registration) -> str:
     """What the person holds and would give up by cancelling: a "seat", a "waitlist" place,
     or an agenda "item" (a drop-in, a session without a seat limit, the lunch, a Blood
     Buddies slot)."""
@@ -47,6 +48,16 @@ def sessions_clash(a: Session, b: Session) -> bool:
     """Whether a seat in one and a seat in the other cannot both be held: they overlap and
     both take seats (an information-only item blocks nothing)."""
     return session_takes_seats(a) and session_takes_seats(b) and session_overlaps(a, b)
+
+
+def first_clash(session: Session, others: Iterable[Session]) -> Session | None:
+    """The clash rule, in one place: the first of `others` (the sessions where the person
+    holds a seat, in the order given) that a seat in `session` would clash with. `session`
+    itself is no clash. Services (under the person's lock), the agenda and My agenda ask it."""
+    return next(
+        (other for other in others if other.pk != session.pk and sessions_clash(session, other)),
+        None,
+    )
 
 
 def has_free_seat(session: Session, confirmed: int) -> bool:
@@ -73,7 +84,7 @@ def _local(moment: datetime, session: Session) -> str:
     )
 
 
-def event_has_ended(event, now: datetime | None = None) -> bool:
+def event_has_ended(event: Event, now: datetime | None = None) -> bool:
     """The event's last day is over in the event's own time zone."""
     now = now or timezone.now()
     return now.astimezone(event.tz).date() > event.ends_on
@@ -134,20 +145,18 @@ def audience_refusal(session: Session, user: User, *, stage: str | None = None) 
 
 def registration_check_allowed(*, session: Session, user: User) -> None:
     if not session_is_public(session):
-        raise ValidationError("This session is not open for registration.", code="unpublished")
+        raise Refusal("This session is not open for registration.", Code.UNPUBLISHED)
     started = session_started_reason(session)
     if started:
-        raise ValidationError(started, code="started")
+        raise Refusal(started, Code.STARTED)
     if not has_verified_email(user):
-        raise ValidationError(
-            "Please verify your email address before registering.", code="unverified"
-        )
+        raise Refusal("Please verify your email address before registering.", Code.UNVERIFIED)
     closed = registration_closed_reason(session)
     if closed:
-        raise ValidationError(closed, code="window")
+        raise Refusal(closed, Code.WINDOW)
     refusal = audience_refusal(session, user)
     if refusal:
-        raise ValidationError(refusal, code="audience")
+        raise Refusal(refusal, Code.AUDIENCE)
 
 
 def cancellation_check_allowed(*, session: Session) -> None:
@@ -155,4 +164,4 @@ def cancellation_check_allowed(*, session: Session) -> None:
     registration window closed; from the start it stays on record as the session's history."""
     started = session_started_reason(session)
     if started:
-        raise ValidationError(started, code="started")
+        raise Refusal(started, Code.STARTED)

@@ -1,27 +1,28 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.expressions import Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import CareerPath
+from accounts.models import CareerPath, User
 from accounts.selectors import profile_interests_for_user
+from accounts.types import AnyUser
 
 from .hooks import free_place_hooks, session_notes
 from .models import Event, Registration, Session, session_public_q
+from .refusals import Code, Refusal
 from .rules import (
     audience_refusal,
     cancellation_check_allowed,
+    first_clash,
     has_free_seat,
     registration_closed_reason,
     registration_has_closed,
     registration_stake,
     session_started_reason,
-    sessions_clash,
 )
 
 Status = Registration.Status
@@ -97,43 +98,71 @@ def _session_base_qs(event: Event, *, prefetch_paths: bool = True) -> QuerySet[S
     )
 
 
-def _waitlist_position() -> Coalesce:
+def place_in_line(waiting: QuerySet, *, line: list[str]) -> CombinedExpression:
+    """A waitlist place as an annotation: 1 + the rows of `waiting` (the waitlisted rows) of
+    the same `line` (the fields that make one waitlist) that arrived earlier, arrival order
+    being (created_at, id). The one definition of "place in line", for sessions' waitlists
+    and the lunch's per-table ones."""
     ahead = (
-        Registration.objects.filter(session=OuterRef("session"), status=Status.WAITLISTED)
+        waiting.filter(**{name: OuterRef(name) for name in line})
         .filter(
             Q(created_at__lt=OuterRef("created_at"))
             | Q(created_at=OuterRef("created_at"), id__lt=OuterRef("id"))
         )
         .order_by()
-        .values("session")
+        .values(line[0])
         .annotate(n=Count("*"))
         .values("n")
     )
     return Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1
 
 
+def waitlist_position_expression() -> CombinedExpression:
+    """A waitlisted registration's place in its session's line (1 = next)."""
+    return place_in_line(Registration.objects.waitlisted(), line=["session"])
+
+
 def waitlist_position(*, registration: Registration) -> int:
-    """The person's place in line (1 = next), in arrival order."""
-    ahead = Registration.objects.filter(
-        session_id=registration.session_id, status=Status.WAITLISTED
-    ).filter(
-        Q(created_at__lt=registration.created_at)
-        | Q(created_at=registration.created_at, id__lt=registration.pk)
-    )
-    return ahead.count() + 1
-
-
-def registration_get_for_user(*, session: Session, user) -> Registration | None:
-    """The person's active (confirmed or waitlisted) registration for the session, if any."""
+    """The person's place in line (1 = next), in arrival order; one query."""
     return (
-        Registration.objects.filter(session=session, user=user)
-        .exclude(status=Status.CANCELLED)
-        .first()
+        Registration.objects.filter(pk=registration.pk)
+        .annotate(position=waitlist_position_expression())
+        .values_list("position", flat=True)
+        .get()
     )
+
+
+def session_has_free_seat(*, session: Session) -> bool:
+    """`rules.has_free_seat` with the seats taken counted (only where a capacity applies)."""
+    if session.registration_mode == Session.Mode.DROP_IN or session.capacity is None:
+        return has_free_seat(session, 0)
+    return has_free_seat(session, Registration.objects.confirmed().filter(session=session).count())
+
+
+def registration_first_clash(
+    *, user: User, session: Session, ignore: Session | None = None
+) -> Session | None:
+    """The first session (in time order) where the person holds a seat that a seat in
+    `session` would clash with; `ignore` is a seat about to be given up. A seat in a draft is
+    no clash: outside admin the draft does not exist, and a refusal would name it."""
+    held = (
+        Registration.objects.confirmed()
+        .filter(session_public_q("session__"), user=user)
+        .exclude(session=session)
+        .select_related("session")
+        .order_by("session__starts_at")
+    )
+    others = [r.session for r in held if ignore is None or r.session_id != ignore.pk]
+    return first_clash(session, others)
+
+
+def registration_get_for_user(*, session: Session, user: User) -> Registration | None:
+    """The person's active (confirmed or waitlisted) registration for the session, if any."""
+    return Registration.objects.active().filter(session=session, user=user).first()
 
 
 def waitlist_count(*, session: Session) -> int:
-    return Registration.objects.filter(session=session, status=Status.WAITLISTED).count()
+    return Registration.objects.waitlisted().filter(session=session).count()
 
 
 @dataclass
@@ -146,13 +175,11 @@ class CancelPreview:
     waiting: int  # people on the session's waitlist, one of whom gets a freed seat
 
 
-def cancel_preview(*, session: Session, user) -> CancelPreview:
+def cancel_preview(*, session: Session, user: User) -> CancelPreview:
     """Raises ValidationError when there is nothing the person could give up."""
     registration = registration_get_for_user(session=session, user=user)
     if registration is None:
-        raise ValidationError(
-            "You have no seat or waitlist place in this session.", code="not_registered"
-        )
+        raise Refusal("You have no seat or waitlist place in this session.", Code.NOT_REGISTERED)
     cancellation_check_allowed(session=session)
     stake = registration_stake(registration)
     return CancelPreview(
@@ -163,29 +190,29 @@ def cancel_preview(*, session: Session, user) -> CancelPreview:
     )
 
 
-def switch_preview(*, session: Session, replace: Session, user) -> int:
+def switch_preview(*, session: Session, replace: Session, user: User) -> int:
     """How many wait for the seat the person would give up in `replace`; ValidationError when
     the switch cannot happen (the POST checks everything again under the locks)."""
     held = registration_get_for_user(session=replace, user=user)
     if held is None or held.status != Status.CONFIRMED:
-        raise ValidationError(f"You have no seat in “{replace.title}” to give up.", code="no_seat")
+        raise Refusal(f"You have no seat in “{replace.title}” to give up.", Code.NO_SEAT)
     cancellation_check_allowed(session=replace)
     closed = registration_closed_reason(session)
     if closed:
-        raise ValidationError(closed, code="window")
+        raise Refusal(closed, Code.WINDOW)
     return waitlist_count(session=replace)
 
 
-def registrations_for_user(*, user, event: Event | None = None) -> list[Registration]:
+def registrations_for_user(*, user: User, event: Event | None = None) -> list[Registration]:
     """The person's active registrations (confirmed and waitlisted) with waitlist positions,
     in time order; one query. A place in a draft (a session or event staff took back to
     draft) is kept but left out: outside admin it does not exist, so it is neither listed,
     in the calendar, nor a clash; it is back once the session is published again."""
     qs = (
-        Registration.objects.filter(session_public_q("session__"), user=user)
-        .exclude(status=Status.CANCELLED)
+        Registration.objects.active()
+        .filter(session_public_q("session__"), user=user)
         .select_related("session", "session__room", "session__event")
-        .annotate(position=_waitlist_position())
+        .annotate(position=waitlist_position_expression())
         .order_by("session__starts_at", "session__title")
     )
     if event is not None:
@@ -193,14 +220,15 @@ def registrations_for_user(*, user, event: Event | None = None) -> list[Registra
     return list(qs)
 
 
-def _clash_with(session: Session, confirmed: list[Registration]) -> Session | None:
-    for registration in confirmed:
-        if registration.session_id != session.pk and sessions_clash(session, registration.session):
-            return registration.session
-    return None
+def registrations_annotate_clashes(*, registrations: list[Registration]) -> None:
+    """Adds `clash_with` to each of the person's registrations (from `registrations_for_user`):
+    the first other item where they hold a seat that overlaps it, for "my agenda"."""
+    held = [r.session for r in registrations if r.status == Status.CONFIRMED]
+    for registration in registrations:
+        registration.clash_with = first_clash(registration.session, held)
 
 
-def sessions_annotate_for_user(*, sessions: list[Session], user) -> None:
+def sessions_annotate_for_user(*, sessions: list[Session], user: AnyUser) -> None:
     """Adds `my_registration`, `my_position` and `clash_with` to each session, for the person."""
     mine = (
         registrations_for_user(user=user, event=sessions[0].event)
@@ -208,7 +236,7 @@ def sessions_annotate_for_user(*, sessions: list[Session], user) -> None:
         else []
     )
     by_session = {r.session_id: r for r in mine}
-    confirmed = [r for r in mine if r.status == Status.CONFIRMED]
+    held = [r.session for r in mine if r.status == Status.CONFIRMED]
     stage = None  # read once, when a session has an audience (cached by accounts)
 
     def refusal(session: Session) -> str:
@@ -230,7 +258,7 @@ def sessions_annotate_for_user(*, sessions: list[Session], user) -> None:
         session.clash_with = (
             None
             if registration and registration.status == Status.CONFIRMED
-            else _clash_with(session, confirmed)
+            else first_clash(session, held)
         )
         session.audience_note = (
             refusal(session) if user.is_authenticated and not registration else ""
@@ -345,26 +373,20 @@ def session_get_for_action(*, slug: str, pk: int) -> Session:
 def roster_for_session(*, session: Session) -> list[Registration]:
     """Confirmed people first, then the waitlist in arrival order with positions 1..n."""
     rows = list(
-        Registration.objects.filter(session=session)
-        .exclude(status=Status.CANCELLED)
+        Registration.objects.active()
+        .filter(session=session)
         .select_related("user")
-        .annotate(
-            rank=Window(RowNumber(), partition_by=["status"], order_by=["created_at", "id"]),
-        )
+        .annotate(position=waitlist_position_expression())
         .order_by("created_at", "id")
     )
     confirmed = [r for r in rows if r.status == Status.CONFIRMED]
-    waitlisted = sorted((r for r in rows if r.status == Status.WAITLISTED), key=lambda r: r.rank)
+    waitlisted = [r for r in rows if r.status == Status.WAITLISTED]
     for registration in confirmed:
         registration.position = None
-    for registration in waitlisted:
-        registration.position = registration.rank
     return confirmed + waitlisted
 
 
-def user_get_by_calendar_token(*, token: str):
-    from accounts.models import User
-
+def user_get_by_calendar_token(*, token: str) -> User | None:
     return User.objects.filter(profile__calendar_token=token, is_active=True).first()
 
 

@@ -1,19 +1,15 @@
 import gzip
 import hashlib
-import time
-from collections import OrderedDict
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -24,16 +20,17 @@ from accounts.services import calendar_token_rotate, profile_ensure
 from .agenda_selectors import agenda_arrange, sessions_search
 from .calendar import agenda_ics, session_ics
 from .forms import FILTER_NAMES, AgendaFilterForm, RegisterForm
-from .hooks import agenda_sections, session_page_sections
-from .lunch_selectors import lunch_picks_for_registrations
+from .hooks import agenda_items_annotate, agenda_sections, session_page_sections
 from .models import Registration
-from .rules import event_has_ended, registration_stake, session_started_reason, sessions_clash
+from .refusals import Code, refusal_message
+from .rules import event_has_ended, registration_stake, session_started_reason
 from .selectors import (
     agenda_group,
     cancel_preview,
     event_get,
     event_get_current,
     event_list_published,
+    registrations_annotate_clashes,
     registrations_for_user,
     session_annotate_state,
     session_get,
@@ -46,9 +43,18 @@ from .selectors import (
     waitlist_position,
 )
 from .services import ClashError, registration_cancel, registration_create, registration_switch
-from .services.cache import agenda_cache_version
-
-ANONYMOUS_AGENDA_TTL = 300
+from .services.cache import (
+    agenda_cache_version,
+    agenda_cached,
+    agenda_cached_parts,
+    agenda_clock,
+    agenda_event_clock,
+    agenda_event_id,
+    agenda_event_id_remember,
+    agenda_page_get,
+    agenda_page_key,
+    agenda_page_put,
+)
 
 
 def home(request):
@@ -63,60 +69,32 @@ def event_list(request):
     return render(request, "events/event_list.html", {"events": event_list_published()})
 
 
-# slug -> (event id, time zone, first day, last day), learnt by this process: a cached
-# anonymous agenda is then served without touching the database. Staff edits of an event or
-# its rooms bump its version, so a slug that stops pointing at a published event misses the
-# page cache and gets its 404.
-_event_ids: dict[str, tuple] = {}
-
-# While an event runs its page shows a "now" marker and opens on today's tab: a cached page
-# is then also keyed on this many seconds of the clock, so the marker is never staler.
-NOW_MARKER_STEP = 300
-
-
-def _clock_part(tz, starts_on, ends_on) -> str:
-    today = timezone.now().astimezone(tz).date()
-    if starts_on <= today <= ends_on:
-        return f"now{int(time.time() // NOW_MARKER_STEP)}"
-    return ""
-
-
 def agenda(request, slug: str):
-    if slug in _event_ids and _is_cacheable(request):
-        event_id, *dates = _event_ids[slug]
+    event_id = agenda_event_id(slug)
+    if event_id is not None and _is_cacheable(request):
         key = _page_key(
-            request, event_id, agenda_cache_version(event_id), clock=_clock_part(*dates)
+            request, event_id, agenda_cache_version(event_id), clock=agenda_event_clock(event_id)
         )
-        page = _anonymous_page(key)
+        page = agenda_page_get(key)
         if page is not None:
             return _serve_page(request, page)
     event = event_get(slug=slug)
-    _event_ids[slug] = (event.pk, event.tz, event.starts_on, event.ends_on)
+    agenda_event_id_remember(slug, event.pk, dates=(event.tz, event.starts_on, event.ends_on))
     return _agenda(request, event)
-
-
-def _versioned(event, version: int, name: str, build):
-    """Shared, per-event cache of what is the same for everyone; every committed change to
-    the event's sessions or seats bumps `version`, so nothing stale is ever read."""
-    key = f"agenda:{event.pk}:{version}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, ANONYMOUS_AGENDA_TTL)
-    return value
 
 
 def _attach_card_heads(event, version: int, sessions) -> None:
     """The part of each agenda card that is the same for everyone (title, time, room, tags)
     is rendered once per event version; only the seats and the person's own status and
     buttons are rendered per request."""
-    key = f"agenda:{event.pk}:{version}:heads"
-    heads = cache.get(key) or {}
-    missing = [session for session in sessions if session.pk not in heads]
-    for session in missing:
-        heads[session.pk] = render_to_string("events/_session_card_head.html", {"session": session})
-    if missing:
-        cache.set(key, heads, ANONYMOUS_AGENDA_TTL)
+    by_id = {session.pk: session for session in sessions}
+    heads = agenda_cached_parts(
+        event.pk,
+        version,
+        "heads",
+        list(by_id),
+        lambda pk: render_to_string("events/_session_card_head.html", {"session": by_id[pk]}),
+    )
     for session in sessions:
         session.card_head = heads[session.pk]
 
@@ -157,8 +135,8 @@ def _agenda_body(request, event, version: int) -> str:
     # which do not bump the version: that filter is applied afresh on each request.
     has_seats = filters.pop("has_seats", False)
     digest = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()[:16]
-    sessions = _versioned(
-        event,
+    sessions = agenda_cached(
+        event.pk,
         version,
         f"sessions:{digest}",
         lambda: session_list_for_agenda(event=event, **filters),
@@ -197,27 +175,6 @@ def _agenda_body(request, event, version: int) -> str:
     return render_to_string("events/_agenda_body.html", context, request=request)
 
 
-# This process's copies of cached anonymous pages, keyed by the shared cache key: the key
-# holds the event's version (read from the shared cache on every request), so a copy is never
-# served after a change; it only saves moving ~200 KB out of Redis on each hit.
-_local_pages: OrderedDict[str, tuple[float, tuple[bytes, bytes]]] = OrderedDict()
-_LOCAL_PAGES_MAX = 32
-
-
-def _anonymous_page(key: str) -> tuple[bytes, bytes] | None:
-    now = time.monotonic()
-    entry = _local_pages.get(key)
-    if entry is not None and entry[0] > now:
-        return entry[1]
-    page = cache.get(key)
-    if page is not None:
-        # Never kept longer than the shared copy's lifetime.
-        _local_pages[key] = (now + ANONYMOUS_AGENDA_TTL, page)
-        while len(_local_pages) > _LOCAL_PAGES_MAX:
-            _local_pages.popitem(last=False)
-    return page
-
-
 def _serve_page(request, page: tuple[bytes, bytes]) -> HttpResponse:
     plain, compressed = page
     # Pre-compressed once per version; safe against BREACH since the page holds no secret.
@@ -248,14 +205,11 @@ def _is_cacheable(request) -> bool:
 def _page_key(
     request, event_id: int, version: int, query: str | None = None, *, clock: str = ""
 ) -> str:
-    """The page's path and its normalised filters, never the raw query string: parameters
-    the agenda does not know, or values it does not accept, make no new cache entry.
-    Without `query` (before the event is read) the filters are taken as they came; a key
+    """Without `query` (before the event is read) the filters are taken as they came; a key
     with an invalid value then simply finds nothing."""
     if query is None:
         query = AgendaFilterForm.raw_filter_query(request.GET)
-    digest = hashlib.sha256(f"{request.path}?{query}@{clock}".encode()).hexdigest()[:20]
-    return f"agenda:{event_id}:{version}:page:{digest}"
+    return agenda_page_key(event_id, version, path=request.path, query=query, clock=clock)
 
 
 def _agenda(request, event):
@@ -266,9 +220,9 @@ def _agenda(request, event):
         event.pk,
         version,
         _agenda_form(request, event, version).filter_query(),
-        clock=_clock_part(event.tz, event.starts_on, event.ends_on),
+        clock=agenda_clock(event.tz, event.starts_on, event.ends_on),
     )
-    page = _anonymous_page(key) if cacheable else None
+    page = agenda_page_get(key) if cacheable else None
     if page is None:
         body = _agenda_body(request, event, version)
         context = {"event": event, "agenda_body": body, "has_ended": event_has_ended(event)}
@@ -276,7 +230,7 @@ def _agenda(request, event):
         if not cacheable:
             return response
         page = (response.content, gzip.compress(response.content, compresslevel=6))
-        cache.set(key, page, ANONYMOUS_AGENDA_TTL)
+        agenda_page_put(key, page)
     return _serve_page(request, page)
 
 
@@ -338,11 +292,10 @@ def session_register(request, slug: str, pk: int):
             return _back(request, session)
         registration = registration_create(session=session, user=request.user)
     except ClashError as exc:
-        messages.warning(request, f"{exc.messages[0]} You can switch to this session on its page.")
+        refusal_message(request, exc, then="You can switch to this session on its page.")
         return redirect(session.get_absolute_url())
     except ValidationError as exc:
-        level = messages.INFO if exc.code == "already_registered" else messages.ERROR
-        messages.add_message(request, level, exc.messages[0])
+        refusal_message(request, exc)
         return _back(request, session)
     if registration.status == Registration.Status.WAITLISTED:
         position = waitlist_position(registration=registration)
@@ -365,8 +318,8 @@ def session_cancel(request, slug: str, pk: int):
     try:
         registration = registration_cancel(session=session, user=request.user)
     except ValidationError as exc:
-        if exc.code == "started":
-            messages.error(request, exc.messages[0])
+        if exc.code == Code.STARTED:
+            refusal_message(request, exc)
             return _back(request, session)
         # Someone else's registration is never reachable here: only the person's own is looked up.
         raise Http404(exc.messages[0]) from exc
@@ -394,7 +347,7 @@ def session_cancel_confirm(request, slug: str, pk: int):
     try:
         preview = cancel_preview(session=session, user=request.user)
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+        refusal_message(request, exc)
         return redirect(session.get_absolute_url())
     context = {
         "event": session.event,
@@ -420,7 +373,7 @@ def session_switch_confirm(request, slug: str, pk: int):
     try:
         waiting = switch_preview(session=session, replace=replace, user=request.user)
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+        refusal_message(request, exc)
         return redirect(session.get_absolute_url())
     context = {
         "event": session.event,
@@ -436,23 +389,13 @@ def session_switch_confirm(request, slug: str, pk: int):
 def my_agenda(request):
     profile = profile_ensure(user=request.user)
     registrations = registrations_for_user(user=request.user)
-    lunch_picks = lunch_picks_for_registrations(registrations=registrations)
+    # What apps built on events show under their items (the person's lunch tables).
+    agenda_items_annotate(registrations=registrations)
     for registration in registrations:
-        registration.lunch_picks = lunch_picks.get(registration.pk, [])
         # From its start a session's registrations are history: no cancel button.
         registration.started_reason = session_started_reason(registration.session)
         registration.stake = registration_stake(registration)
-    confirmed = [r for r in registrations if r.status == Registration.Status.CONFIRMED]
-    for registration in registrations:
-        registration.clash_with = next(
-            (
-                other.session
-                for other in confirmed
-                if other.pk != registration.pk
-                and sessions_clash(registration.session, other.session)
-            ),
-            None,
-        )
+    registrations_annotate_clashes(registrations=registrations)
     feed_path = reverse("events:calendar_feed", kwargs={"token": profile.calendar_token})
     feed_url = request.build_absolute_uri(feed_path)
     context = {

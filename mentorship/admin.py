@@ -119,7 +119,9 @@ class SpeedMentoringSlotAdmin(EventZoneAdmin, admin.ModelAdmin):
         url = reverse("mentorship:review", kwargs={"session_id": obj.session_id})
         return format_html('<a href="{}">Review, publish, repair →</a>', url)
 
-    @admin.action(description="Run matching (creates a draft schedule to review)")
+    @admin.action(
+        description="Run matching (creates a draft schedule to review)", permissions=["change"]
+    )
     def run_matching(self, request, queryset):
         for slot in queryset.select_related("session__event"):
             try:

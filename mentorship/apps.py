@@ -40,3 +40,10 @@ class MentorshipConfig(AppConfig):
 
         # Mentors' reminders list their rounds as they stand when the reminder goes out.
         register_context_provider("mentoring_reminder", mentor_reminder_details)
+
+        from accounts.services import register_mentor_declined_hook
+
+        from .services.signups import mentor_offers_release
+
+        # A declined mentor's held offers free their tables.
+        register_mentor_declined_hook(mentor_offers_release)

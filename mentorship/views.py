@@ -1,6 +1,5 @@
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -8,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.selectors import MENTOR_PENDING, is_approved_mentor
+from events.refusals import refusal_message
 from events.rules import session_is_public
 from events.selectors import event_get_current, sessions_annotate_for_user
 
@@ -33,7 +34,7 @@ def _act(request, call, success) -> None:
     try:
         result = call()
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+        refusal_message(request, exc, level=messages.ERROR)
         return
     level, text = success(result) if callable(success) else (messages.SUCCESS, success)
     messages.add_message(request, level, text)
@@ -99,7 +100,11 @@ def mentor_signup(request, session_id: int):
     _act(
         request,
         lambda: services.mentor_offer_save(slot=slot, mentor=request.user, **form.cleaned_data),
-        "You are signed up to mentor in this slot. Thank you!",
+        lambda offer: (
+            (messages.SUCCESS, "You are signed up to mentor in this slot. Thank you!")
+            if is_approved_mentor(request.user)
+            else (messages.INFO, f"{MENTOR_PENDING} We hold your table until then.")
+        ),
     )
     return redirect(_slot_url(slot))
 
@@ -238,24 +243,40 @@ def connections(request):
 # --- staff ------------------------------------------------------------------------------------
 
 
+# Each staff page asks for the permission of its job, never for is_staff alone: reading a
+# slot's schedule is viewing the slot; matching, publishing, absences and repair change it
+# (and email people). The permission is asked before the slot is looked up, so the 403 tells
+# nothing about which slots exist.
+SLOT_VIEW = "mentorship.view_speedmentoringslot"
+SLOT_CHANGE = "mentorship.change_speedmentoringslot"
+
+
+def _staff_page(permission: str):
+    def decorate(view):
+        return login_required(permission_required(permission, raise_exception=True)(view))
+
+    return decorate
+
+
 def _review_url(slot) -> str:
     return reverse("mentorship:review", kwargs={"session_id": slot.session_id})
 
 
-@staff_member_required
+@_staff_page(SLOT_VIEW)
 def review(request, session_id: int):
     slot = selectors.slot_get_for_staff(session_id=session_id)
     context = {
         "slot": slot,
         "session": slot.session,
         "review": selectors.schedule_review(slot=slot),
-        "can_undo": timezone.now() < slot.session.ends_at,  # absences, until the slot ends
+        # absences, until the slot ends
+        "can_undo": timezone.now() < slot.session.ends_at and request.user.has_perm(SLOT_CHANGE),
         "is_draft": not session_is_public(slot.session),
     }
     return render(request, "mentorship/review.html", context)
 
 
-@staff_member_required
+@_staff_page(SLOT_CHANGE)
 @require_POST
 def review_match(request, session_id: int):
     slot = selectors.slot_get_for_staff(session_id=session_id)
@@ -274,7 +295,7 @@ def review_match(request, session_id: int):
     return redirect(_review_url(slot))
 
 
-@staff_member_required
+@_staff_page(SLOT_CHANGE)
 @require_POST
 def review_discard(request, session_id: int):
     slot = selectors.slot_get_for_staff(session_id=session_id)
@@ -296,7 +317,7 @@ def _confirm(request, slot, template: str, **context):
     return render(request, f"mentorship/{template}", context)
 
 
-@staff_member_required
+@_staff_page(SLOT_CHANGE)
 @require_http_methods(["GET", "POST"])
 def review_publish(request, session_id: int):
     """GET: what publishing will do (who is emailed), with the button; POST: publish."""
@@ -311,7 +332,7 @@ def review_publish(request, session_id: int):
         try:
             services.schedule_check_session_public(slot)
         except ValidationError as exc:
-            messages.error(request, exc.messages[0])
+            refusal_message(request, exc, level=messages.ERROR)
             return redirect(_review_url(slot))
         review = selectors.schedule_review(slot=slot)
         # The people publishing emails: every mentor and trainee taking part.
@@ -333,7 +354,7 @@ def review_publish(request, session_id: int):
     return redirect(_review_url(slot))
 
 
-@staff_member_required
+@_staff_page(SLOT_CHANGE)
 @require_http_methods(["GET", "POST"])
 def review_absent(request, session_id: int):
     """GET: whose conversations marking the person absent cancels, with the button; POST:
@@ -365,7 +386,7 @@ def review_absent(request, session_id: int):
     return redirect(_review_url(slot))
 
 
-@staff_member_required
+@_staff_page(SLOT_CHANGE)
 @require_http_methods(["GET", "POST"])
 def review_absent_undo(request, session_id: int):
     """GET: which conversations come back and who is emailed, with the button; POST: undo."""
@@ -394,7 +415,7 @@ def review_absent_undo(request, session_id: int):
     return redirect(_review_url(slot))
 
 
-@staff_member_required
+@_staff_page(SLOT_CHANGE)
 @require_POST
 def review_repair(request, session_id: int):
     slot = selectors.slot_get_for_staff(session_id=session_id)
@@ -415,7 +436,7 @@ def review_repair(request, session_id: int):
     return redirect(_review_url(slot))
 
 
-@staff_member_required
+@_staff_page("mentorship.view_conversationfeedback")
 def feedback_summary(request):
     return render(
         request,

@@ -1,8 +1,11 @@
 from collections.abc import Callable
+from datetime import tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -18,7 +21,7 @@ from .services import notification_resend
 # name, or NULL for rows about nothing in particular: those read in UTC), and the zone the
 # list's day links count in (None: UTC).
 
-RowZoneAnnotation = Callable[[QuerySet], QuerySet]
+RowZoneAnnotation = Callable[[QuerySet[Any]], QuerySet[Any]]
 _row_zone_annotations: list[RowZoneAnnotation] = []
 _list_zones: list[Callable[[], AdminZone | None]] = []
 
@@ -32,7 +35,7 @@ def register_time_zones(
         _list_zones.append(list_zone)
 
 
-def _zone_named(name: str | None):
+def _zone_named(name: str | None) -> tzinfo:
     try:
         return ZoneInfo(name) if name else UTC
     except (ValueError, ZoneInfoNotFoundError):
@@ -53,7 +56,7 @@ class NotificationAdmin(ZoneAdminMixin, admin.ModelAdmin):
         "attempts",
         "error_short",
     ]
-    list_filter = ["status", "category", "kind"]
+    list_filter = ("status", "category", "kind")
     search_fields = ["user__email", "to_email", "key"]
     list_select_related = ["user"]
     date_hierarchy = "due_at"
@@ -73,25 +76,25 @@ class NotificationAdmin(ZoneAdminMixin, admin.ModelAdmin):
         "created",
         "sent",
     ]
-    fields = readonly_fields  # the outbox is a record: nothing on this page is an input
+    fields = tuple(readonly_fields)  # the outbox is a record: nothing on this page is an input
     due = moment_column("due_at", "due")
     expires = moment_column("expires_at", "expires")
     created = moment_column("created_at", "created")
     sent = moment_column("sent_at", "sent")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Notification]:
         queryset = super().get_queryset(request)
         for annotate in _row_zone_annotations:
             queryset = annotate(queryset)
         return queryset
 
-    def row_zone(self, obj: Notification):
+    def row_zone(self, obj: Notification) -> tzinfo:
         return _zone_named(getattr(obj, "row_time_zone", None))
 
-    def list_zone(self, request) -> AdminZone:
+    def list_zone(self, request: HttpRequest) -> AdminZone:
         for list_zone in _list_zones:
             zone = list_zone()
             if zone is not None:
@@ -106,8 +109,10 @@ class NotificationAdmin(ZoneAdminMixin, admin.ModelAdmin):
     def error_short(self, obj: Notification) -> str:
         return obj.last_error[:120]
 
-    @admin.action(description="Resend (failed: try again; sent: send a new copy)")
-    def resend(self, request, queryset):
+    @admin.action(
+        description="Resend (failed: try again; sent: send a new copy)", permissions=["change"]
+    )
+    def resend(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
         queued = skipped = 0
         for notification in queryset.order_by("pk"):
             if notification_resend(notification=notification) is None:
@@ -143,7 +148,7 @@ class AnnouncementAdmin(ZoneAdminMixin, admin.ModelAdmin):
     ]
     created = moment_column("created_at", "created")  # in UTC: it may span several events
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.display(description="delivery")

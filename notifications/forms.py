@@ -1,6 +1,8 @@
 import re
+from typing import Any
 
 from django import forms
+from django.db import models
 
 from config.text import MultiLineFormField, OneLineFormField
 
@@ -38,16 +40,23 @@ def greeting_line(body: str) -> str | None:
     return None
 
 
+def _column_limit(name: str) -> int:
+    """The announcement column's length, so the form refuses what the database would."""
+    field = Announcement._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.max_length is not None
+    return field.max_length
+
+
 class AnnouncementForm(forms.Form):
     """Staff compose a message to a session's registrants (used by the session admin)."""
 
     subject = OneLineFormField(
-        max_length=Announcement._meta.get_field("subject").max_length,
+        max_length=_column_limit("subject"),
         help_text="What people see in their inbox.",
     )
     body = MultiLineFormField(
         label="Message",
-        max_length=Announcement._meta.get_field("body").max_length,
+        max_length=_column_limit("body"),
         widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
         help_text="Write the message only. Each email already begins “Dear …,” with the "
         "person's own name, and ends by saying it comes from the staff to the people of the "
@@ -68,8 +77,9 @@ class AnnouncementForm(forms.Form):
             )
         return body
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("include_confirmed") and not data.get("include_waitlisted"):
             raise forms.ValidationError(
                 "Choose who gets it: people with a seat, the waitlist, or both."

@@ -83,7 +83,7 @@ class Notification(models.Model):
     def recipient(self) -> str:
         if self.to_email:
             return self.to_email
-        return self.user.email if self.user_id else ""
+        return self.user.email if self.user is not None else ""
 
 
 class NotificationPreference(models.Model):

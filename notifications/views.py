@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -12,12 +13,13 @@ from .services import reminders_set, unsubscribe_user_id
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notification_settings(request):
+def notification_settings(request: HttpRequest) -> HttpResponse:
     preference = notification_preference_get(user=request.user)
     # An unticked checkbox posts nothing: bind on the method, not on the POST being non-empty.
     data = request.POST if request.method == "POST" else None
     form = NotificationSettingsForm(data, instance=preference)
     if request.method == "POST" and form.is_valid():
+        assert request.user.is_authenticated  # login_required
         reminders_set(user=request.user, enabled=form.cleaned_data["reminders_enabled"])
         messages.success(request, "Your notification settings are saved.")
         return redirect("notifications:settings")
@@ -28,7 +30,7 @@ def notification_settings(request):
 # the signed token in the URL is the authorisation. The GET page never changes anything.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def unsubscribe(request, token: str):
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     user_id = unsubscribe_user_id(token=token)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     if user is None:

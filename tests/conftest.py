@@ -14,12 +14,85 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 
+def pytest_configure(config):
+    """Under pytest-xdist each worker has its own PostgreSQL test database (pytest-django
+    adds the worker's id to its name) and, in the one Redis database of the run, its own key
+    prefix: clearing the cache between tests then never empties another worker's. Servers
+    that a test starts as subprocesses inherit the prefix through the environment."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and settings.REDIS_URL:
+        prefix = f"{settings.CACHES['default'].get('KEY_PREFIX') or 'tce'}-{worker}"
+        os.environ["CACHE_KEY_PREFIX"] = prefix
+        settings.CACHES["default"]["KEY_PREFIX"] = prefix
+
+
+def cache_clear() -> None:
+    """Empties the cache of this test process only (the whole database when it is alone)."""
+    if not settings.REDIS_URL or not os.environ.get("PYTEST_XDIST_WORKER"):
+        cache.clear()
+        return
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
 def need(condition: bool, reason: str) -> None:
     if condition:
         return
     if REQUIRE_SERVICES:
         pytest.fail(f"required service missing: {reason}")
     pytest.skip(reason)
+
+
+# --- shared fixtures: one name, one meaning, for every test module --------------------------
+# A module that needs something else gives it a name of its own instead of redefining these.
+
+
+@pytest.fixture
+def event():
+    """The published meeting most tests take place at: New York time, Orlando, 6–9 Dec 2030."""
+    from tests.factories import EventFactory
+
+    return EventFactory(slug="ash-2030", name="ASH 2030 Trainee Programme")
+
+
+@pytest.fixture
+def trainee():
+    """A fellow with a verified address, not signed in."""
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def superuser():
+    """Staff with every permission, as Django admin's tests need."""
+    from tests.factories import UserFactory
+
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def staff_client(superuser):
+    """A browser of its own (not the test's `client`), signed in as `superuser`."""
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(superuser)
+    return browser
+
+
+@pytest.fixture
+def superuser_client(client, superuser):
+    """The test's `client`, signed in as `superuser`."""
+    client.force_login(superuser)
+    return client
 
 
 @pytest.fixture
@@ -56,13 +129,36 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+class RecordingBroker:
+    """Stands in for Celery at the outbox's broker seam: records what would be published."""
+
+    def __init__(self) -> None:
+        self.deliveries: list[int] = []
+        self.dispatches: list[int] = []
+
+    def deliver(self, notification_id: int) -> None:
+        self.deliveries.append(notification_id)
+
+    def dispatch(self) -> None:
+        self.dispatches.append(1)
+
+
 @pytest.fixture
-def scheduled_deliveries(monkeypatch):
-    """The broker is an edge: deliveries scheduled after commit are recorded here instead of
-    being pushed into a queue shared with other runs (filesystem or Redis)."""
-    scheduled: list[int] = []
-    monkeypatch.setattr("notifications.services._schedule", scheduled.append)
-    return scheduled
+def recording_broker():
+    """The broker is an edge: what the outbox publishes after commit is recorded here instead
+    of being pushed into a queue shared with other runs (filesystem or Redis)."""
+    from notifications.services import broker_use
+
+    recorder = RecordingBroker()
+    previous = broker_use(recorder)
+    yield recorder
+    broker_use(previous)
+
+
+@pytest.fixture
+def scheduled_deliveries(recording_broker):
+    """The ids of the rows handed to a worker after commit."""
+    return recording_broker.deliveries
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +168,7 @@ def _clear_cache(settings):
     if not settings.REDIS_URL:
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Rate limits and cached pages must not leak between tests (Redis is shared by the run).
-    cache.clear()
+    cache_clear()
     yield
 
 

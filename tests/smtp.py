@@ -6,7 +6,10 @@ import asyncio
 import threading
 from email import message_from_bytes, policy
 
+from aiosmtpd.controller import Controller
 from django.utils import timezone
+
+from tests.conftest import free_port
 
 
 def header(message, name: str) -> str | None:
@@ -71,11 +74,7 @@ class Mailbox:
 
 
 def serve(settings):
-    from aiosmtpd.controller import Controller
-
     handler = Mailbox()
-    from tests.conftest import free_port
-
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()

@@ -166,6 +166,16 @@ def test_demo_mentor_profile_is_a_mentor_with_expertise():
     assert profile.expertise.exists()
 
 
+@pytest.mark.django_db
+def test_demo_mentor_is_approved_and_demo_staff_may_approve_mentors():
+    accounts = credentials(load_demo())
+
+    mentor = User.objects.get(email=accounts["mentor"][0])
+    staff = User.objects.get(email=accounts["staff"][0])
+    assert mentor.mentor_approval.status == "approved"
+    assert staff.has_perm("accounts.approve_mentor")
+
+
 # --- demo accounts never raise anyone's rights (issue 10, item 10) ----------------------------
 
 

@@ -1,5 +1,6 @@
 """No Docker engine runs on our machines, so the compose file is validated by reading it."""
 
+import re
 from pathlib import Path
 
 import yaml
@@ -59,8 +60,6 @@ def test_compose_web_waits_for_migrations_and_healthy_services():
 
 
 def test_env_example_lists_every_variable_the_settings_read():
-    import re
-
     read = set(re.findall(r'env\.\w+\("([A-Z_]+)"', SETTINGS))
     listed = {
         line.split("=", 1)[0]

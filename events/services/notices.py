@@ -16,6 +16,7 @@ from django.db.models import BooleanField, ExpressionWrapper
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from notifications.models import Announcement, Notification
 from notifications.services import (
     ANNOUNCEMENT,
@@ -33,7 +34,8 @@ from notifications.services import (
     notifications_plan,
 )
 
-from ..calendar import agenda_ics
+from ..calendar import agenda_ics, registration_notes
+from ..hooks import calendar_additions
 from ..models import Registration, Session, session_public_q
 
 # Several quick staff edits within this window make one "changed" notice.
@@ -182,10 +184,7 @@ def session_updated(session: Session, *, before: dict) -> None:
     move (time or room) queues one "changed" notice per registrant, batched over a few
     minutes so several quick edits make one email."""
     registrations = list(
-        Registration.objects.filter(session=session)
-        .exclude(status=Registration.Status.CANCELLED)
-        .select_related("user")
-        .order_by("pk")
+        Registration.objects.active().filter(session=session).select_related("user").order_by("pk")
     )
     for registration in registrations:
         registration.session = session  # the edited instance, not a fresh copy
@@ -250,7 +249,12 @@ def _announcement_about(session: Session, statuses: list[str]) -> tuple[list, di
 
 
 def session_announce(
-    *, session: Session, subject: str, body: str, statuses: list[str], created_by=None
+    *,
+    session: Session,
+    subject: str,
+    body: str,
+    statuses: list[str],
+    created_by: User | None = None,
 ) -> Announcement:
     """A staff message to the session's registrants with the chosen statuses."""
     recipients, about = _announcement_about(session, statuses)
@@ -260,7 +264,7 @@ def session_announce(
 
 
 def session_announce_test(
-    *, session: Session, subject: str, body: str, statuses: list[str], user
+    *, session: Session, subject: str, body: str, statuses: list[str], user: User
 ) -> Notification:
     """The announcement as `session_announce` would send it, to `user` only, marked as a
     test (the staff member checks it in their own inbox before sending)."""
@@ -276,7 +280,7 @@ class AnnouncementPreview:
 
 
 def session_announce_preview(
-    *, session: Session, subject: str, body: str, statuses: list[str], fallback_user
+    *, session: Session, subject: str, body: str, statuses: list[str], fallback_user: User
 ) -> AnnouncementPreview:
     """The exact email the first recipient would get (the outbox's own rendering), and how
     many people would get one; rendered for `fallback_user` when nobody would. Sends and
@@ -335,15 +339,13 @@ def session_send_check(*, kind: str, category: str, context: dict) -> Hold | Non
 def reminder_personal_details(context: dict) -> dict:
     """Send-time details of a reminder: the person's lunch tables or Blood Buddies rounds as
     they are when the reminder goes out, not as they were when it was planned."""
-    from ..calendar import registration_notes
-    from ..hooks import calendar_additions
-
     registration_id = context.get("registration_id")
     if not registration_id:
         return {}
     registration = (
-        Registration.objects.select_related("session__event", "session__room", "user")
-        .filter(pk=registration_id, status=Registration.Status.CONFIRMED)
+        Registration.objects.confirmed()
+        .select_related("session__event", "session__room", "user")
+        .filter(pk=registration_id)
         .first()
     )
     # Only the lunch (tables) and speed mentoring (rounds) have personal details to add.

@@ -1,142 +1,108 @@
 """Registration rules: exact capacity, arrival-order waitlists, no clashes.
 
-Locking discipline (PostgreSQL): session rows first, in primary-key order, then user rows.
-The session row lock serialises check-and-insert for its seats (as pretix does for quotas);
-the user row lock serialises one person's clash checks across sessions. On SQLite every
-write transaction is IMMEDIATE, which serialises everything.
+Locks are taken through `locking.py`: session rows first, in primary-key order, then user
+rows. The rules themselves live in `events/rules.py` (who may register, the clash rule, the
+free-seat rule); the reads they need in `events/selectors.py`.
 """
 
-from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 
-from ..models import Registration, Session, session_public_q
+from ..hooks import registration_cancelled
+from ..models import Registration, Session
+from ..refusals import Code, Refusal
 from ..rules import (
     cancellation_check_allowed,
-    has_free_seat,
     registration_check_allowed,
     registration_stake,
     session_started_reason,
     sessions_clash,
 )
-from ..selectors import waitlist_position
+from ..selectors import (
+    registration_first_clash,
+    registration_get_for_user,
+    session_has_free_seat,
+    waitlist_position,
+)
 from . import notices
 from .cache import agenda_cache_bump
+from .locking import sessions_lock, user_lock
 
 Status = Registration.Status
 SEATED_MODES = {Session.Mode.OPEN, Session.Mode.DROP_IN}
 
 
-class ClashError(ValidationError):
+class ClashError(Refusal):
     """Raised when a seat would overlap another confirmed item of the same person."""
 
     def __init__(self, clashing: Session):
         super().__init__(
-            f"This overlaps “{clashing.title}”, where you already have a seat.", code="clash"
+            f"This overlaps “{clashing.title}”, where you already have a seat.", Code.CLASH
         )
         self.clashing = clashing
 
 
-def _lock_timeout() -> None:
-    # Under extreme load a request gives up waiting and the person sees "busy, try again"
-    # (HTTP 503) rather than a request that hangs until the proxy kills it.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL lock_timeout = '5s'")
-
-
-def _lock_sessions(*sessions: Session) -> list[Session]:
-    ids = sorted({s.pk for s in sessions})
-    locked = {
-        s.pk: s
-        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the room join.
-        for s in Session.objects.select_for_update(of=("self",))
-        .select_related("event", "room")
-        .filter(pk__in=ids)
-        .order_by("pk")
-    }
-    return [locked[s.pk] for s in sessions]
-
-
-def _lock_user(user: User) -> User:
-    return User.objects.select_for_update().get(pk=user.pk)
-
-
-def _confirmed_count(session: Session) -> int:
-    return Registration.objects.filter(session=session, status=Status.CONFIRMED).count()
-
-
-def _first_clash(*, user: User, session: Session, ignore: Session | None = None) -> Session | None:
-    # A seat in a draft is no clash: outside admin the draft does not exist, and a refusal
-    # would name it.
-    qs = (
-        Registration.objects.filter(
-            session_public_q("session__"), user=user, status=Status.CONFIRMED
-        )
-        .exclude(session=session)
-        .select_related("session")
-        .order_by("session__starts_at")
-    )
-    for registration in qs:
-        other = registration.session
-        if ignore is not None and other.pk == ignore.pk:
-            continue
-        if sessions_clash(session, other):
-            return other
-    return None
+def registration_refuse_clash(
+    *, user: User, session: Session, ignore: Session | None = None
+) -> None:
+    """ClashError when a seat in `session` would overlap one the person holds (call with the
+    person's row locked); `ignore` is a seat given up in the same step."""
+    clash = registration_first_clash(user=user, session=session, ignore=ignore)
+    if clash is not None:
+        raise ClashError(clash)
 
 
 def _refuse_if_registered(session: Session, user: User) -> None:
     """A double click or a second tab: one active registration per person and session (the
     database enforces it too); the person is told rather than shown an error page."""
-    if (
-        Registration.objects.filter(session=session, user=user)
-        .exclude(status=Status.CANCELLED)
-        .exists()
-    ):
-        raise ValidationError(
-            "You are already registered for this session.", code="already_registered"
+    if registration_get_for_user(session=session, user=user) is not None:
+        raise Refusal("You are already registered for this session.", Code.ALREADY_REGISTERED)
+
+
+def registration_seat_confirm(
+    *, session: Session, user: User, waiting: Registration | None = None
+) -> Registration:
+    """The one way a person gets a seat: their waitlist place (`waiting`) turns into a seat,
+    or a new confirmed registration is made. Call with the session row locked, once the seat
+    and clash checks have passed; the caller queues the email that fits."""
+    if waiting is None:
+        return Registration.objects.create(
+            session=session, user=user, status=Status.CONFIRMED, confirmed_at=timezone.now()
         )
+    waiting.status = Status.CONFIRMED
+    waiting.confirmed_at = timezone.now()
+    waiting.save(update_fields=["status", "confirmed_at", "updated_at"])
+    return waiting
 
 
-def _has_free_seat(session: Session) -> bool:
-    # Seats are counted only where a capacity applies (not for a drop-in).
-    if session.registration_mode == Session.Mode.DROP_IN or session.capacity is None:
-        return has_free_seat(session, 0)
-    return has_free_seat(session, _confirmed_count(session))
+def registration_seat_take(*, session: Session, user: User, full: Refusal) -> Registration:
+    """A seat with no waitlist behind it (a Blood Buddies slot, the lunch as an agenda item):
+    refused with `full` when none is left, or with ClashError, else confirmed. Call with the
+    session and user rows locked; the caller queues the email that fits."""
+    if not session_has_free_seat(session=session):
+        raise full
+    registration_refuse_clash(user=user, session=session)
+    return registration_seat_confirm(session=session, user=user)
 
 
-def _confirm(registration: Registration) -> None:
-    registration.status = Status.CONFIRMED
-    registration.confirmed_at = timezone.now()
-    registration.save(update_fields=["status", "confirmed_at", "updated_at"])
-
-
-@transaction.atomic
+@transaction.atomic(durable=True)
 def registration_create(*, session: Session, user: User) -> Registration:
     """Confirms while seats remain, else waitlists; queues the email in the same transaction."""
     # Who may register is read before taking the locks: it does not depend on the seats, and
     # everything done under the session lock makes the queue of a full-room rush longer.
     fresh = User.objects.select_related("profile").get(pk=user.pk)
     registration_check_allowed(session=session, user=fresh)
-    _lock_timeout()
-    (session,) = _lock_sessions(session)
-    user = _lock_user(user)
+    (session,) = sessions_lock(session)
+    user = user_lock(user)
     if session.registration_mode not in SEATED_MODES:
-        raise ValidationError(
-            "This session does not take registrations here; see its page.", code="mode"
-        )
+        raise Refusal("This session does not take registrations here; see its page.", Code.MODE)
     _refuse_if_registered(session, user)
 
-    if _has_free_seat(session):
-        clash = _first_clash(user=user, session=session)
-        if clash is not None:
-            raise ClashError(clash)
-        registration = Registration.objects.create(
-            session=session, user=user, status=Status.CONFIRMED, confirmed_at=timezone.now()
-        )
+    if session_has_free_seat(session=session):
+        registration_refuse_clash(user=user, session=session)
+        registration = registration_seat_confirm(session=session, user=user)
         notices.registration_confirmed(registration)
     else:
         # Joining a waitlist that clashes is allowed; promotion checks clashes again.
@@ -153,64 +119,45 @@ def registration_create_matched(*, session: Session, user: User) -> Registration
     """A place in a `matched` session (Blood Buddies), for the mentorship app's sign-up: the
     rules of any seat (published, verified email, window, audience, capacity, no clash) but
     no waitlist, since the matching decides who meets whom; a full session refuses."""
-    _lock_timeout()
-    (session,) = _lock_sessions(session)
-    user = _lock_user(user)
+    (session,) = sessions_lock(session)
+    user = user_lock(user)
     registration_check_allowed(session=session, user=user)
     if session.registration_mode != Session.Mode.MATCHED:
-        raise ValidationError("This session is not a matched session.", code="mode")
+        raise Refusal("This session is not a matched session.", Code.MODE)
     _refuse_if_registered(session, user)
-    if not _has_free_seat(session):
-        raise ValidationError("All places in this session are taken.", code="full")
-    clash = _first_clash(user=user, session=session)
-    if clash is not None:
-        raise ClashError(clash)
-    registration = Registration.objects.create(
-        session=session, user=user, status=Status.CONFIRMED, confirmed_at=timezone.now()
+    registration = registration_seat_take(
+        session=session,
+        user=user,
+        full=Refusal("All places in this session are taken.", Code.FULL),
     )
     notices.registration_confirmed(registration)
     agenda_cache_bump(session.event_id)
     return registration
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def registration_switch(*, session: Session, replace: Session, user: User) -> Registration:
     """Gives up the seat in `replace` and takes one in `session`, atomically; nothing changes
     unless the new seat is free and no other item clashes."""
-    _lock_timeout()
-    session, replace = _lock_sessions(session, replace)
-    user = _lock_user(user)
+    session, replace = sessions_lock(session, replace)
+    user = user_lock(user)
     registration_check_allowed(session=session, user=user)
     if session.registration_mode not in SEATED_MODES:
-        raise ValidationError(
-            "This session does not take registrations here; see its page.", code="mode"
-        )
+        raise Refusal("This session does not take registrations here; see its page.", Code.MODE)
     cancellation_check_allowed(session=replace)
-    old = Registration.objects.filter(session=replace, user=user, status=Status.CONFIRMED).first()
+    old = Registration.objects.confirmed().filter(session=replace, user=user).first()
     if old is None:
-        raise ValidationError("You have no seat in the session to give up.", code="no_seat")
-    if Registration.objects.filter(session=session, user=user, status=Status.CONFIRMED).exists():
-        raise ValidationError(
-            "You are already registered for this session.", code="already_registered"
+        raise Refusal("You have no seat in the session to give up.", Code.NO_SEAT)
+    if Registration.objects.confirmed().filter(session=session, user=user).exists():
+        raise Refusal("You are already registered for this session.", Code.ALREADY_REGISTERED)
+    if not session_has_free_seat(session=session):
+        raise Refusal(
+            "This session has just filled up; your seat elsewhere is unchanged.", Code.FULL
         )
-    if not _has_free_seat(session):
-        raise ValidationError(
-            "This session has just filled up; your seat elsewhere is unchanged.", code="full"
-        )
-    clash = _first_clash(user=user, session=session, ignore=replace)
-    if clash is not None:
-        raise ClashError(clash)
+    registration_refuse_clash(user=user, session=session, ignore=replace)
     _cancel(old)
-    waiting = Registration.objects.filter(
-        session=session, user=user, status=Status.WAITLISTED
-    ).first()
-    if waiting is not None:
-        _confirm(waiting)
-        registration = waiting
-    else:
-        registration = Registration.objects.create(
-            session=session, user=user, status=Status.CONFIRMED, confirmed_at=timezone.now()
-        )
+    waiting = Registration.objects.waitlisted().filter(session=session, user=user).first()
+    registration = registration_seat_confirm(session=session, user=user, waiting=waiting)
     notices.registration_confirmed(registration)
     waitlist_promote(session=replace)
     agenda_cache_bump(session.event_id)
@@ -222,38 +169,43 @@ def _cancel(registration: Registration) -> None:
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
     notices.registration_cancelled(registration)
-    if registration.session.registration_mode == Session.Mode.TABLES:
-        # Leaving the career lunch frees the person's table seats (the session row is locked).
-        from .lunch import lunch_seats_release  # lunch.py builds on this module
-
-        lunch_seats_release(session=registration.session, user=registration.user)
+    # Apps built on events let go of what hangs on the registration (the lunch's table seats).
+    registration_cancelled(registration=registration)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def registration_cancel(*, session: Session, user: User) -> Registration:
+    """The person's own "cancel" (a page): `registration_cancel_core` in a transaction of its
+    own, so nothing can make it part of a larger one by mistake."""
+    return registration_cancel_core(session=session, user=user)
+
+
+def registration_cancel_core(*, session: Session, user: User) -> Registration:
     """Cancels the person's seat or waitlist place, until the session starts; a freed seat goes
     to the waitlist at once, and a waitlist that skipped this person for clashing with this
-    seat moves too. The person gets an email saying what they gave up."""
-    _lock_timeout()
+    seat moves too. The person gets an email saying what they gave up. Runs inside the
+    caller's transaction (account deletion, a Blood Buddies withdrawal); the locks refuse to
+    run outside one."""
     # Sessions are locked together, in primary-key order, before any user row.
     waiting_elsewhere = [
         r.session
-        for r in Registration.objects.filter(user=user, status=Status.WAITLISTED)
+        for r in Registration.objects.waitlisted()
+        .filter(user=user)
         .exclude(session=session)
         .select_related("session")
         if sessions_clash(r.session, session)
     ]
-    session, *waiting_elsewhere = _lock_sessions(session, *waiting_elsewhere)
+    session, *waiting_elsewhere = sessions_lock(session, *waiting_elsewhere)
     registration = (
         # of=("self",): the default ordering joins the session's nullable room, and
         # PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
         Registration.objects.select_for_update(of=("self",))
+        .active()
         .filter(session=session, user=user)
-        .exclude(status=Status.CANCELLED)
         .first()
     )
     if registration is None:
-        raise ValidationError("You are not registered for this session.", code="not_registered")
+        raise Refusal("You are not registered for this session.", Code.NOT_REGISTERED)
     cancellation_check_allowed(session=session)
     was_confirmed = registration.status == Status.CONFIRMED
     gave_up = registration_stake(registration)
@@ -275,20 +227,18 @@ def waitlist_promote(*, session: Session) -> list[Registration]:
     Call with the session row locked."""
     if session.capacity is None or session_started_reason(session):
         return []
-    free = session.capacity - _confirmed_count(session)
+    free = session.capacity - Registration.objects.confirmed().filter(session=session).count()
     promoted: list[Registration] = []
     if free <= 0:
         return promoted
-    waiting = Registration.objects.filter(session=session, status=Status.WAITLISTED).order_by(
-        "created_at", "id"
-    )
+    waiting = Registration.objects.waitlisted().filter(session=session).order_by("created_at", "id")
     for registration in waiting.iterator():
         if len(promoted) == free:
             break
-        _lock_user(registration.user)
-        if _first_clash(user=registration.user, session=session) is not None:
+        user_lock(registration.user)
+        if registration_first_clash(user=registration.user, session=session) is not None:
             continue
-        _confirm(registration)
+        registration_seat_confirm(session=session, user=registration.user, waiting=registration)
         notices.waitlist_promoted(registration)
         promoted.append(registration)
     if promoted:
@@ -308,8 +258,7 @@ def session_update(*, session: Session, changes: dict) -> Session:
     unknown = set(changes) - UPDATABLE
     if unknown:
         raise ValueError(f"not updatable: {sorted(unknown)}")
-    _lock_timeout()
-    (locked,) = _lock_sessions(session)
+    (locked,) = sessions_lock(session)
     before = notices.session_snapshot(locked)
     moved = any(
         name in changes and getattr(locked, name) != changes[name]
@@ -327,6 +276,7 @@ def session_update(*, session: Session, changes: dict) -> Session:
     return locked
 
 
+@transaction.atomic
 def registrations_release_for_user(*, user: User) -> None:
     """Before an account is deleted: give up its seats in sessions yet to start, so the
     waitlists move (seats in sessions that have started are history, deleted with it)."""
@@ -336,4 +286,4 @@ def registrations_release_for_user(*, user: User) -> None:
         starts_at__gt=timezone.now(),
     ).distinct()
     for session in sessions:
-        registration_cancel(session=session, user=user)
+        registration_cancel_core(session=session, user=user)

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
+from events.hooks import mode_links
 from events.rules import registration_stake
 
 register = template.Library()
@@ -63,7 +64,7 @@ def _status(session, registration) -> SafeString:
     if registration and registration.status == "confirmed":
         if session.registration_mode == "matched":
             label = "You're signed up; your rounds come once staff publish the schedule"
-        elif session.capacity and session.registration_mode != "tables":
+        elif session.capacity and session.registration_mode in ("open", "drop_in"):
             label = "You have a seat"
         else:
             label = "On your agenda"
@@ -221,10 +222,10 @@ def session_actions(context, session) -> SafeString:
                 reverse("mentorship:slot_detail", kwargs={"session_id": session.pk}), text, session
             )
         )
-    elif mode == "tables":
-        text = "See or change your tables" if registration else "Round tables: pick your tables"
-        url = _url(context, "events:lunch_grid", session)
-        parts.append(_link(url, text, session))
+    elif mode in mode_links:  # an app's own page (the lunch's grid), see events/hooks.py
+        link = mode_links[mode]
+        text = link.text_mine if registration else link.text_other
+        parts.append(_link(_url(context, link.url_name, session), text, session))
     return mark_safe("".join(parts))  # noqa: S308 - every part is built with format_html
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from accounts.selectors import approved_mentor_q
 from events.models import Registration
 
 from ..models import Meeting, MentorOffer, SpeedMentoringSlot, TraineeSignup
@@ -147,7 +148,9 @@ def absence_undo_plan(
         return None
     now = now or timezone.now()
     active_offers = dict(
-        MentorOffer.objects.filter(slot=slot, status=ACTIVE).values_list("pk", "capacity")
+        MentorOffer.objects.filter(
+            approved_mentor_q("mentor__"), slot=slot, status=ACTIVE
+        ).values_list("pk", "capacity")
     )
     if place.offer is not None:
         active_offers[place.offer.pk] = place.offer.capacity  # back, if the undo goes ahead

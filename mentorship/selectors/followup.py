@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from events.models import session_public_q
 
 from ..models import ConversationFeedback, Meeting, MentorOffer
@@ -20,7 +21,7 @@ SCHEDULED = Meeting.Status.SCHEDULED
 # --- after the slot ---------------------------------------------------------------------------
 
 
-def meeting_get_for_user(*, pk: int, user) -> Meeting:
+def meeting_get_for_user(*, pk: int, user: User) -> Meeting:
     """One of the person's own conversations in a published schedule; 404 for anyone else's,
     and for one whose session went back to draft."""
     if not user.is_authenticated:
@@ -35,7 +36,7 @@ def meeting_get_for_user(*, pk: int, user) -> Meeting:
     )
 
 
-def feedback_by(*, meeting: Meeting, user) -> ConversationFeedback | None:
+def feedback_by(*, meeting: Meeting, user: User) -> ConversationFeedback | None:
     return ConversationFeedback.objects.filter(meeting=meeting, author=user).first()
 
 
@@ -49,7 +50,7 @@ class Connection:
     meeting: Meeting
 
 
-def connections_for_user(*, user) -> list[Connection]:
+def connections_for_user(*, user: User) -> list[Connection]:
     """People the person met and both asked to stay in touch with; nobody else. A meeting
     whose session went back to draft is left out until it is published again."""
     meetings = (
@@ -83,7 +84,7 @@ def connections_for_user(*, user) -> list[Connection]:
     return out
 
 
-def conversations_for_user(*, user) -> list[Meeting]:
+def conversations_for_user(*, user: User) -> list[Meeting]:
     """The person's conversations in published schedules of sessions people may see (for
     stay-in-touch and feedback)."""
     return list(

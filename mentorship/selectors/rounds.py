@@ -9,7 +9,8 @@ from datetime import datetime
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import CareerPath
+from accounts.models import CareerPath, Profile, User
+from accounts.selectors import approved_mentor_exists, approved_mentor_q
 from events.hooks import AgendaSection, CalendarAdditions, CalendarItem
 from events.models import Registration, Session, session_public_q
 
@@ -101,7 +102,7 @@ class PersonSchedule:
         return sum(len(r.partners) for r in self.rounds)
 
 
-def schedule_for_user(*, slot: SpeedMentoringSlot, user) -> PersonSchedule:
+def schedule_for_user(*, slot: SpeedMentoringSlot, user: User) -> PersonSchedule:
     """The person's own published rounds in the slot; 404 when they have none to see (not
     published, or not their slot): nobody reads another person's schedule."""
     if not slot.is_published or not user.is_authenticated:
@@ -154,7 +155,11 @@ def _published_meetings_for(user) -> list[Meeting]:
     return list(
         meetings_qs()
         .select_related("slot__session__event", "slot__session__room")
-        .filter(Q(signup__trainee=user) | Q(offer__mentor=user))
+        # A mentor reads their trainees only once approved (a pending mentor is never matched;
+        # this keeps it so for any row made before approval existed).
+        .filter(
+            Q(signup__trainee=user) | Q(approved_mentor_q("offer__mentor__"), offer__mentor=user)
+        )
         .filter(
             session_public_q("slot__session__"), slot__published_at__isnull=False, status=SCHEDULED
         )
@@ -170,6 +175,11 @@ class AgendaSlot:
     offer: MentorOffer | None = None  # the mentor's own offer
 
     @property
+    def is_held(self) -> bool:
+        """A mentor's offer waiting for a coordinator's approval: no rounds, no trainees."""
+        return self.offer is not None and not getattr(self.offer, "mentor_is_approved", True)
+
+    @property
     def is_mentor(self) -> bool:
         return self.role == "mentor"
 
@@ -182,13 +192,13 @@ def _active_offers_of(user) -> list[MentorOffer]:
     """The slots the person mentors in, published or not: a mentor's table is on their agenda
     from the moment they sign up."""
     return list(
-        MentorOffer.objects.filter(
-            session_public_q("slot__session__"), mentor=user, status=ACTIVE
-        ).select_related("slot__session__event", "slot__session__room")
+        MentorOffer.objects.filter(session_public_q("slot__session__"), mentor=user, status=ACTIVE)
+        .select_related("slot__session__event", "slot__session__room")
+        .annotate(mentor_is_approved=approved_mentor_exists())
     )
 
 
-def agenda_slots_for_user(*, user, registrations: list | None = None) -> list[AgendaSlot]:
+def agenda_slots_for_user(*, user: User, registrations: list | None = None) -> list[AgendaSlot]:
     """The person's Blood Buddies slots in time order: published rounds (trainee or mentor),
     and the slots they mentor in that are not published yet (no rounds)."""
     meetings = _published_meetings_for(user)
@@ -223,7 +233,9 @@ def agenda_slots_for_user(*, user, registrations: list | None = None) -> list[Ag
     return sorted(out, key=lambda a: (a.slot.session.starts_at, a.role))
 
 
-def agenda_section_for_user(*, user, profile, registrations: list) -> AgendaSection | None:
+def agenda_section_for_user(
+    *, user: User, profile: Profile | None, registrations: list
+) -> AgendaSection | None:
     """The "Blood Buddies" block of my agenda; no query for people it cannot concern."""
     has_slot = any(
         r.session.kind == Session.Kind.SPEED_MENTORING and r.status == Registration.Status.CONFIRMED
@@ -260,7 +272,7 @@ def rounds_text(*, slot: SpeedMentoringSlot, rounds: list[RoundView], role: str)
     return "\n".join(lines)
 
 
-def calendar_additions_for_user(*, user, registrations: list) -> CalendarAdditions:
+def calendar_additions_for_user(*, user: User, registrations: list) -> CalendarAdditions:
     extra = CalendarAdditions()
     for item in agenda_slots_for_user(user=user, registrations=registrations):
         text = rounds_text(slot=item.slot, rounds=item.rounds, role=item.role)
@@ -269,7 +281,12 @@ def calendar_additions_for_user(*, user, registrations: list) -> CalendarAdditio
                 extra.notes.setdefault(item.registration_id, []).append(text)
             continue
         session = item.slot.session
-        if not item.is_published:
+        if item.is_held:
+            text = (
+                "Blood Buddies — your mentor offer is waiting for a coordinator's approval; "
+                "your table is held until then."
+            )
+        elif not item.is_published:
             text = (
                 "Blood Buddies — you mentor at a table"
                 + (f", {counted(item.offer.capacity, 'trainee')} at once" if item.offer else "")

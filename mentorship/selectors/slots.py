@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import CareerPath
+from accounts.models import CareerPath, MentorApproval
+from accounts.selectors import approved_mentor_q, mentor_approval_get
+from accounts.types import AnyUser
 from events.agenda_selectors import for_you_order
 from events.hooks import AgendaSection
 from events.models import Event, Registration, Session, session_public_q
@@ -70,7 +72,7 @@ def slot_sessions_for_index(*, event: Event | None) -> list[Session]:
     return sessions
 
 
-def session_mentors_section(*, session: Session, user) -> AgendaSection | None:
+def session_mentors_section(*, session: Session, user: AnyUser) -> AgendaSection | None:
     """The session page of a Blood Buddies slot lists the mentors who signed up (the people a
     trainee ranks), not the session's speakers."""
     if session.registration_mode != Session.Mode.MATCHED:
@@ -118,8 +120,12 @@ def sessions_open_to_trainees(*, sessions: list[Session]) -> set[int]:
 
 
 def offers_active(*, slot: SpeedMentoringSlot) -> QuerySet[MentorOffer]:
+    """The mentors taking part: signed up and approved by a coordinator. Offers of mentors
+    still waiting are held: trainees do not see them and the matching leaves them out."""
     return (
-        MentorOffer.objects.filter(slot=slot, status=OfferStatus.ACTIVE)
+        MentorOffer.objects.filter(
+            approved_mentor_q("mentor__"), slot=slot, status=OfferStatus.ACTIVE
+        )
         .select_related("mentor__profile")
         .prefetch_related(_EXPERTISE)
         .order_by("created_at", "id")
@@ -207,6 +213,19 @@ class SlotPage:
     is_mentor: bool
     may_be_trainee: bool
     state: SlotState
+    staffed: int = 0  # tables taken, held offers of mentors waiting for approval included
+    approval: MentorApproval | None = None  # the person's own mentor approval, if any
+
+    @property
+    def mentor_status(self) -> str:
+        """One of "pending", "approved", "declined"; "" for someone who never offered to mentor."""
+        if self.approval is not None:
+            return self.approval.status
+        return MentorApproval.Status.PENDING if self.is_mentor else ""
+
+    @property
+    def offer_is_held(self) -> bool:
+        return self.i_mentor and self.mentor_status != MentorApproval.Status.APPROVED
 
     @property
     def signup_open(self) -> bool:
@@ -222,7 +241,7 @@ class SlotPage:
 
     @property
     def tables_left(self) -> int:
-        return max(self.slot.tables - len(self.offers), 0)
+        return max(self.slot.tables - self.staffed, 0)
 
     @property
     def i_mentor(self) -> bool:
@@ -243,13 +262,15 @@ def _expertise_slugs(offer: MentorOffer) -> list[str]:
     return [path.slug for path in offer.mentor.profile.expertise.all()]
 
 
-def slot_page(*, slot: SpeedMentoringSlot, user) -> SlotPage:
+def slot_page(*, slot: SpeedMentoringSlot, user: AnyUser) -> SlotPage:
     # Mentors whose expertise meets the person's interests first, each saying why.
     offers = for_you_order(items=list(offers_active(slot=slot)), user=user, paths=_expertise_slugs)
+    staffed = MentorOffer.objects.filter(slot=slot, status=OfferStatus.ACTIVE).count()
     trainee_count = signups_active(slot=slot).count()
     my_offer = my_signup = None
     ranking: list[Ranked] = []
     is_mentor = False
+    approval = mentor_approval_get(user=user)
     if user.is_authenticated:
         my_offer = MentorOffer.objects.filter(slot=slot, mentor=user).first()
         my_signup = (
@@ -274,6 +295,8 @@ def slot_page(*, slot: SpeedMentoringSlot, user) -> SlotPage:
         is_mentor=is_mentor,
         may_be_trainee=may_take_part_as_trainee(user),
         state=slot_state(session=slot.session, slot=slot),
+        staffed=staffed,
+        approval=approval,
     )
 
 
@@ -312,6 +335,7 @@ class Review:
     meeting_count: int
     total_score: int
     pending_changes: int  # conversations cancelled since the last repair
+    held_offers: list[MentorOffer] = field(default_factory=list)  # mentors awaiting approval
 
 
 def unmatched_reason(
@@ -390,4 +414,9 @@ def schedule_review(*, slot: SpeedMentoringSlot) -> Review:
         meeting_count=len(scheduled),
         total_score=sum(m.score for m in scheduled),
         pending_changes=pending,
+        held_offers=[
+            o
+            for o in offers_all
+            if o.status == OfferStatus.ACTIVE and o.pk not in {p.pk for p in participants.offers}
+        ],
     )

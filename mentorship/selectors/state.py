@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import TRAINEE_STAGES
+from accounts.selectors import MENTOR_PENDING, approved_mentor_exists
+from accounts.types import AnyUser
 from events.hooks import SessionNote
 from events.models import Registration, Session
 from events.rules import registration_window, session_started_reason
@@ -93,7 +95,7 @@ def slot_state(
     return SlotState(OPEN, text, mentors_may_sign_up=True, trainees_may_sign_up=True)
 
 
-def may_take_part_as_trainee(user) -> bool:
+def may_take_part_as_trainee(user: AnyUser) -> bool:
     """Blood Buddies pairs trainees with mentors: faculty (early-career, mid-career, senior)
     mentor; a person who has not said their career stage yet is taken at their word."""
     profile = getattr(user, "profile", None) if user.is_authenticated else None
@@ -101,7 +103,7 @@ def may_take_part_as_trainee(user) -> bool:
     return not stage or stage in TRAINEE_STAGES
 
 
-def is_mentor(user) -> bool:
+def is_mentor(user: AnyUser) -> bool:
     profile = getattr(user, "profile", None) if user.is_authenticated else None
     return bool(profile is not None and profile.is_mentor)
 
@@ -130,6 +132,13 @@ def _note(
             mine="Staff have marked you absent from this slot.",
             mine_is_ok=False,
             link_text="About this slot",
+            link_url=slot_page,
+        )
+    if offer and offer.status == ACTIVE and not getattr(offer, "mentor_is_approved", True):
+        return SessionNote(
+            mine=f"{MENTOR_PENDING} Your table in this slot is held until then.",
+            mine_is_ok=False,
+            link_text="My mentor offer",
             link_url=slot_page,
         )
     if offer and offer.status == ACTIVE:
@@ -168,7 +177,7 @@ def _note(
     return SessionNote(state=state.text, link_text=link_text, link_url=slot_page)
 
 
-def session_notes_for_user(*, sessions: list[Session], user) -> dict[int, SessionNote]:
+def session_notes_for_user(*, sessions: list[Session], user: AnyUser) -> dict[int, SessionNote]:
     """Each Blood Buddies session's state and the person's standing; three queries at most,
     none when the sessions hold no Blood Buddies slot."""
     ids = [s.pk for s in sessions if s.registration_mode == Session.Mode.MATCHED]
@@ -182,7 +191,10 @@ def session_notes_for_user(*, sessions: list[Session], user) -> dict[int, Sessio
     if user.is_authenticated and slots:
         slot_ids = [slot.pk for slot in slots.values()]
         offers = {
-            o.slot_id: o for o in MentorOffer.objects.filter(slot_id__in=slot_ids, mentor=user)
+            o.slot_id: o
+            for o in MentorOffer.objects.filter(slot_id__in=slot_ids, mentor=user).annotate(
+                mentor_is_approved=approved_mentor_exists()
+            )
         }
         signups = {
             s.slot_id: s for s in TraineeSignup.objects.filter(slot_id__in=slot_ids, trainee=user)

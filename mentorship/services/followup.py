@@ -4,13 +4,13 @@ Emails are shared only where both sides said yes (`selectors.connections_for_use
 side's answer is theirs alone and can be taken back.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 
 from ..models import ConversationFeedback, Meeting
+from ..refusals import Code, Refusal
 
 
 def _lock_own_meeting(meeting: Meeting, user: User) -> tuple[Meeting, str]:
@@ -24,11 +24,11 @@ def _lock_own_meeting(meeting: Meeting, user: User) -> tuple[Meeting, str]:
     elif meeting.offer.mentor_id == user.pk:
         side = "mentor"
     else:
-        raise ValidationError("This is not your conversation.", code="not_yours")
+        raise Refusal("This is not your conversation.", Code.NOT_YOURS)
     if meeting.status != Meeting.Status.SCHEDULED or meeting.slot.published_at is None:
-        raise ValidationError("This conversation did not take place.", code="cancelled")
+        raise Refusal("This conversation did not take place.", Code.CANCELLED)
     if timezone.now() < meeting.slot.session.ends_at:
-        raise ValidationError("You can answer this after the slot.", code="too_early")
+        raise Refusal("You can answer this after the slot.", Code.TOO_EARLY)
     return meeting, side
 
 
@@ -47,7 +47,7 @@ def meeting_feedback_save(
 ) -> ConversationFeedback:
     meeting, _ = _lock_own_meeting(meeting, user)
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise ValidationError("Rate the conversation from 1 to 5.", code="rating")
+        raise Refusal("Rate the conversation from 1 to 5.", Code.RATING)
     feedback, _ = ConversationFeedback.objects.update_or_create(
         meeting=meeting, author=user, defaults={"rating": rating, "comment": comment.strip()}
     )

@@ -19,17 +19,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import approved_mentor_q
 from events.models import Registration
 from events.rules import session_is_public
 from events.services.cache import agenda_cache_bump
 
 from ..matching import Problem, solve
 from ..models import Meeting, MentorOffer, SpeedMentoringSlot, TraineeSignup
+from ..refusals import Code, Refusal
 from ..scoring import RANK_POINTS, SHARED_PATH_POINTS
 from ..selectors import Participants, absence_undo_plan, participants_for_slot
 from . import notices
@@ -56,15 +57,15 @@ class DraftResult:
 
 def _check_can_match(slot: SpeedMentoringSlot) -> None:
     if slot.published_at is not None:
-        raise ValidationError(
-            "The schedule is published: mark people absent and repair instead.", code="published"
+        raise Refusal(
+            "The schedule is published: mark people absent and repair instead.", Code.PUBLISHED
         )
     if slot.signup_closes_at and timezone.now() < slot.signup_closes_at:
         tz = slot.session.event.tz
-        raise ValidationError(
+        raise Refusal(
             f"Sign-up is open until {slot.signup_closes_at.astimezone(tz):%-d %B %Y at %H:%M}; "
             "run the matching after the deadline.",
-            code="too_early",
+            Code.TOO_EARLY,
         )
 
 
@@ -129,7 +130,7 @@ def schedule_draft_discard(*, slot: SpeedMentoringSlot) -> None:
     """Drops an unpublished draft, which reopens sign-up until the deadline."""
     slot = lock_slot(slot)
     if slot.published_at is not None:
-        raise ValidationError("A published schedule cannot be discarded.", code="published")
+        raise Refusal("A published schedule cannot be discarded.", Code.PUBLISHED)
     Meeting.objects.filter(slot=slot).delete()
     MentorOffer.objects.filter(slot=slot).update(table=None)
     slot.matched_at = None
@@ -138,9 +139,9 @@ def schedule_draft_discard(*, slot: SpeedMentoringSlot) -> None:
 
 
 def _participant_ids(slot: SpeedMentoringSlot) -> list[int]:
-    mentors = MentorOffer.objects.filter(slot=slot, status=OfferStatus.ACTIVE).values_list(
-        "mentor_id", flat=True
-    )
+    mentors = MentorOffer.objects.filter(
+        approved_mentor_q("mentor__"), slot=slot, status=OfferStatus.ACTIVE
+    ).values_list("mentor_id", flat=True)
     trainees = TraineeSignup.objects.filter(
         slot=slot, status=SignupStatus.ACTIVE, registration__status=Registration.Status.CONFIRMED
     ).values_list("trainee_id", flat=True)
@@ -159,11 +160,11 @@ def schedule_check_session_public(slot: SpeedMentoringSlot) -> None:
     """Publishing the schedule emails everyone taking part about the session: refused while
     the session, or its event, is a draft that nobody outside admin can open."""
     if not session_is_public(slot.session):
-        raise ValidationError(
+        raise Refusal(
             f"“{slot.session.title}” is not published (the session or its event is a draft in "
             "admin): publish it first, then the schedule, so that everyone's email names a "
             "session they can open.",
-            code="draft",
+            Code.DRAFT,
         )
 
 
@@ -173,7 +174,7 @@ def schedule_publish(*, slot: SpeedMentoringSlot) -> int:
     published: each person gets one email, ever, for the publication)."""
     slot = lock_slot(slot)
     if slot.matched_at is None:
-        raise ValidationError("Run the matching first.", code="not_matched")
+        raise Refusal("Run the matching first.", Code.NOT_MATCHED)
     if slot.published_at is not None:
         return 0
     schedule_check_session_public(slot)
@@ -182,7 +183,9 @@ def schedule_publish(*, slot: SpeedMentoringSlot) -> int:
     agenda_cache_bump(slot.session.event_id)
     people = set(_participant_ids(slot))
     notices.schedule_published(slot=slot, user_ids=people)
-    mentors = MentorOffer.objects.filter(slot=slot, status=OfferStatus.ACTIVE)
+    mentors = MentorOffer.objects.filter(
+        approved_mentor_q("mentor__"), slot=slot, status=OfferStatus.ACTIVE
+    )
     notices.mentor_reminders_schedule(
         slot=slot, user_ids=mentors.values_list("mentor_id", flat=True)
     )
@@ -196,16 +199,15 @@ def participant_mark_absent(*, slot: SpeedMentoringSlot, user: User) -> int:
     cancelled at once; `schedule_repair` re-fills them. Returns how many were cancelled."""
     slot = lock_slot(slot)
     if slot.published_at is None:
-        raise ValidationError(
-            "Before publishing, withdraw the person and run the matching again.",
-            code="not_published",
+        raise Refusal(
+            "Before publishing, withdraw the person and run the matching again.", Code.NOT_PUBLISHED
         )
     offer = MentorOffer.objects.filter(slot=slot, mentor=user, status=OfferStatus.ACTIVE).first()
     signup = TraineeSignup.objects.filter(
         slot=slot, trainee=user, status=SignupStatus.ACTIVE
     ).first()
     if offer is None and signup is None:
-        raise ValidationError("That person has no active place in this slot.", code="not_found")
+        raise Refusal("That person has no active place in this slot.", Code.NOT_FOUND)
     if offer is not None:
         offer.status = OfferStatus.ABSENT
         offer.save(update_fields=["status", "updated_at"])
@@ -238,12 +240,12 @@ def participant_absence_undo(*, slot: SpeedMentoringSlot, user: User) -> UndoRes
     their new rounds, as after a repair (a new revision)."""
     slot = lock_slot(slot)
     if slot.published_at is None:
-        raise ValidationError("Publish the schedule first.", code="not_published")
+        raise Refusal("Publish the schedule first.", Code.NOT_PUBLISHED)
     if timezone.now() >= slot.session.ends_at:
-        raise ValidationError("The slot is over; absences stay as they are.", code="over")
+        raise Refusal("The slot is over; absences stay as they are.", Code.OVER)
     plan = absence_undo_plan(slot=slot, user_id=user.pk)
     if plan is None:
-        raise ValidationError("That person is not marked absent in this slot.", code="not_found")
+        raise Refusal("That person is not marked absent in this slot.", Code.NOT_FOUND)
     place = plan.place
     if place.offer is not None:
         place.offer.status = OfferStatus.ACTIVE
@@ -373,7 +375,7 @@ def schedule_repair(*, slot: SpeedMentoringSlot) -> RepairResult:
     people whose rounds changed. Nothing to repair: nothing happens, nobody is emailed."""
     slot = lock_slot(slot)
     if slot.published_at is None:
-        raise ValidationError("Publish the schedule first.", code="not_published")
+        raise Refusal("Publish the schedule first.", Code.NOT_PUBLISHED)
     revision = slot.revision + 1
     _cancel_left_agenda(slot, revision)
     cancelled = list(

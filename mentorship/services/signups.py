@@ -3,18 +3,26 @@
 Both sign up until the slot's deadline (or, without one, until staff run the matching).
 A trainee's place is a `matched` registration on their agenda, with the clash, window,
 audience and capacity rules of every session (`events.services.registration_create_matched`).
+
+A mentor's offer is held until a coordinator approves the person (`accounts.MentorApproval`,
+once per person): it keeps a table, but trainees do not see or rank it and it enters no
+matching. Declining the person releases their held offers.
 """
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import CareerPath, Profile, User
+from accounts.models import CareerPath, MentorApproval, Profile, User
+from accounts.selectors import approved_mentor_q
+from accounts.services import mentor_approval_request
 from events.models import Registration, Session
 from events.rules import session_is_public, session_started_reason
-from events.services import registration_cancel, registration_create_matched
+from events.selectors import registration_get_for_user
+from events.services import registration_cancel_core, registration_create_matched
 from events.services.cache import agenda_cache_bump
 
 from ..models import (
@@ -25,6 +33,7 @@ from ..models import (
     SpeedMentoringSlot,
     TraineeSignup,
 )
+from ..refusals import Code, Refusal
 from ..scoring import MAX_RANKED
 from ..selectors import local_moment, may_take_part_as_trainee
 from . import notices
@@ -36,29 +45,25 @@ SignupStatus = TraineeSignup.Status
 
 def signup_check_open(slot: SpeedMentoringSlot) -> None:
     if not session_is_public(slot.session):
-        raise ValidationError("This session is not open for sign-up.", code="unpublished")
+        raise Refusal("This session is not open for sign-up.", Code.UNPUBLISHED)
     if slot.published_at is not None:
-        raise ValidationError(
-            "The schedule is published; please ask the staff for any change.", code="closed"
+        raise Refusal(
+            "The schedule is published; please ask the staff for any change.", Code.CLOSED
         )
     if slot.matched_at is not None:
-        raise ValidationError("Sign-up has closed: the matching has been run.", code="closed")
+        raise Refusal("Sign-up has closed: the matching has been run.", Code.CLOSED)
     if slot.signup_closes_at and timezone.now() >= slot.signup_closes_at:
-        raise ValidationError(
-            f"Sign-up closed on {local_moment(slot.session, slot.signup_closes_at)}.", code="closed"
+        raise Refusal(
+            f"Sign-up closed on {local_moment(slot.session, slot.signup_closes_at)}.", Code.CLOSED
         )
     # From its start a slot's list of people is its history, for mentors as for trainees.
     started = session_started_reason(slot.session)
     if started:
-        raise ValidationError(started, code="closed")
+        raise Refusal(started, Code.CLOSED)
 
 
 def _active_registration(slot: SpeedMentoringSlot, user: User) -> Registration | None:
-    return (
-        Registration.objects.filter(session=slot.session, user=user)
-        .exclude(status=Registration.Status.CANCELLED)
-        .first()
-    )
+    return registration_get_for_user(session=slot.session, user=user)
 
 
 @transaction.atomic
@@ -68,7 +73,7 @@ def slot_ensure(
     rounds: int,
     minutes_per_round: int,
     tables: int,
-    signup_closes_at=None,
+    signup_closes_at: datetime | None = None,
 ) -> tuple[SpeedMentoringSlot, bool]:
     """The session's slot settings, created with these values when missing (the demo, scripts;
     staff use the admin). An existing slot is returned unchanged."""
@@ -100,30 +105,35 @@ def mentor_offer_save(
     signup_check_open(slot)
     profile = Profile.objects.filter(user=mentor).first()
     if profile is None or not profile.is_mentor:
-        raise ValidationError(
+        raise Refusal(
             "Only mentors staff Blood Buddies tables: tick “I volunteer as a mentor” in your "
             "profile first.",
-            code="not_mentor",
+            Code.NOT_MENTOR,
+        )
+    # Approval is once per person: the offer is held until a coordinator approves them.
+    if mentor_approval_request(user=mentor).status == MentorApproval.Status.DECLINED:
+        raise ValidationError(
+            "A coordinator did not approve your mentor offer, so you cannot staff a table. "
+            "Please contact the program staff if you have questions.",
+            code="declined",
         )
     if isinstance(capacity, bool) or not 1 <= capacity <= MAX_CAPACITY:
-        raise ValidationError(
-            f"Choose between 1 and {MAX_CAPACITY} trainees at once.", code="capacity"
-        )
+        raise Refusal(f"Choose between 1 and {MAX_CAPACITY} trainees at once.", Code.CAPACITY)
     if TraineeSignup.objects.filter(
         slot=slot, trainee=mentor, status=SignupStatus.ACTIVE
     ).exists() and _active_registration(slot, mentor):
-        raise ValidationError(
-            "You are signed up for this slot as a trainee; withdraw that first.", code="both"
+        raise Refusal(
+            "You are signed up for this slot as a trainee; withdraw that first.", Code.BOTH
         )
     offer = MentorOffer.objects.filter(slot=slot, mentor=mentor).first()
     if offer is None or offer.status != OfferStatus.ACTIVE:
         staffed = MentorOffer.objects.filter(slot=slot, status=OfferStatus.ACTIVE).count()
         if staffed >= slot.tables:
-            raise ValidationError(
+            raise Refusal(
                 "Every table of this slot has a mentor already."
                 if slot.tables != 1
                 else "This slot's table has a mentor already.",
-                code="full",
+                Code.FULL,
             )
     excluded = excluded_institutions.strip()
     if offer is None:
@@ -145,17 +155,33 @@ def mentor_offer_withdraw(*, slot: SpeedMentoringSlot, mentor: User) -> MentorOf
     slot = lock_slot(slot)
     offer = MentorOffer.objects.filter(slot=slot, mentor=mentor, status=OfferStatus.ACTIVE).first()
     if offer is None:
-        raise ValidationError("You are not signed up to mentor in this slot.", code="not_signed_up")
+        raise Refusal("You are not signed up to mentor in this slot.", Code.NOT_SIGNED_UP)
     try:
         signup_check_open(slot)
     except ValidationError as exc:
-        raise ValidationError(
-            f"{exc.messages[0]} To withdraw now, please tell the staff.", code="closed"
+        raise Refusal(
+            f"{exc.messages[0]} To withdraw now, please tell the staff.", Code.CLOSED
         ) from exc
     offer.status = OfferStatus.WITHDRAWN
     offer.save(update_fields=["status", "updated_at"])
     notices.mentor_withdrew(slot=slot, offer=offer)
     return offer
+
+
+def mentor_offers_release(*, user: User) -> int:
+    """A coordinator declined the person as a mentor: their held offers (never in a matching,
+    never shown to trainees) give their tables back. Returns how many were released."""
+    offers = list(
+        MentorOffer.objects.filter(mentor=user, status=OfferStatus.ACTIVE).select_related(
+            "slot__session"
+        )
+    )
+    MentorOffer.objects.filter(pk__in=[o.pk for o in offers]).update(
+        status=OfferStatus.WITHDRAWN, updated_at=timezone.now()
+    )
+    for event_id in {o.slot.session.event_id for o in offers}:
+        agenda_cache_bump(event_id)  # the cards count staffed tables
+    return len(offers)
 
 
 # --- trainees ---------------------------------------------------------------------------------
@@ -174,28 +200,31 @@ def trainee_signup_save(
     slot = lock_slot(slot)
     signup_check_open(slot)
     if MentorOffer.objects.filter(slot=slot, mentor=trainee, status=OfferStatus.ACTIVE).exists():
-        raise ValidationError("You staff a table in this slot as a mentor.", code="both")
+        raise Refusal("You staff a table in this slot as a mentor.", Code.BOTH)
     if not may_take_part_as_trainee(trainee):
-        raise ValidationError(
+        raise Refusal(
             "Blood Buddies pairs trainees with mentors. Your profile gives your career stage "
             f"as “{trainee.profile.get_career_stage_display()}”: you are welcome to mentor "
             "instead.",
-            code="not_trainee",
+            Code.NOT_TRAINEE,
         )
     preferred = list(preferred)
     if len(preferred) > MAX_RANKED:
-        raise ValidationError(f"Rank at most {MAX_RANKED} mentors.", code="too_many")
+        raise Refusal(f"Rank at most {MAX_RANKED} mentors.", Code.TOO_MANY)
     if len({offer.pk for offer in preferred}) != len(preferred):
-        raise ValidationError("Rank each mentor once.", code="duplicate")
+        raise Refusal("Rank each mentor once.", Code.DUPLICATE)
     in_slot = set(
         MentorOffer.objects.filter(
-            slot=slot, status=OfferStatus.ACTIVE, pk__in=[o.pk for o in preferred]
+            approved_mentor_q("mentor__"),
+            slot=slot,
+            status=OfferStatus.ACTIVE,
+            pk__in=[o.pk for o in preferred],
         ).values_list("pk", flat=True)
     )
     for offer in preferred:
         if offer.pk not in in_slot:
-            raise ValidationError(
-                f"{offer.mentor.get_full_name()} is not a mentor in this slot.", code="not_in_slot"
+            raise Refusal(
+                f"{offer.mentor.get_full_name()} is not a mentor in this slot.", Code.NOT_IN_SLOT
             )
 
     registration = _active_registration(slot, trainee)
@@ -225,7 +254,7 @@ def trainee_signup_withdraw(*, slot: SpeedMentoringSlot, trainee: User) -> Train
         slot=slot, trainee=trainee, status=SignupStatus.ACTIVE
     ).first()
     if signup is None:
-        raise ValidationError("You are not signed up for this slot.", code="not_signed_up")
+        raise Refusal("You are not signed up for this slot.", Code.NOT_SIGNED_UP)
     signup.status = SignupStatus.WITHDRAWN
     signup.save(update_fields=["status", "updated_at"])
     meetings = Meeting.objects.filter(signup=signup, status=Meeting.Status.SCHEDULED)
@@ -239,5 +268,5 @@ def trainee_signup_withdraw(*, slot: SpeedMentoringSlot, trainee: User) -> Train
             updated_at=timezone.now(),
         )
     if _active_registration(slot, trainee) is not None:
-        registration_cancel(session=slot.session, user=trainee)
+        registration_cancel_core(session=slot.session, user=trainee)
     return signup

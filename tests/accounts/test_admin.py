@@ -8,12 +8,6 @@ from events.services import registration_create
 from tests.factories import RoomFactory, SessionFactory, UserFactory
 
 
-@pytest.fixture
-def staff_client(client):
-    client.force_login(UserFactory(email="staff@example.org", is_staff=True, is_superuser=True))
-    return client
-
-
 def set_profile(user, **fields):
     Profile.objects.filter(user=user).update(**fields)
 

@@ -5,10 +5,10 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Profile
+from events.lunch.services import table_seat_take
 from events.models import TableHost
-from events.services import table_seat_take
-from tests.factories import UserFactory
-from tests.lunch.conftest import cell, lunch_make
+from tests.events.lunch.conftest import cell, lunch_make
+from tests.factories import UserFactory, approve_mentor, staff_with
 
 from .conftest import E2E, log_in, serious_axe_violations
 
@@ -64,7 +64,7 @@ def test_lunch_grid_scrolled_sideways_keeps_the_table_names_at_the_left_edge(pho
 
 
 def test_lunch_overview_on_a_phone_keeps_the_page_at_the_phones_width(phone, lunch):
-    staff = UserFactory(is_staff=True)
+    staff = staff_with("events.view_tableseat", "events.view_catering_needs")
 
     page = phone(staff, lunch_path(lunch, "overview/"))
 
@@ -76,6 +76,7 @@ def test_host_guest_list_on_a_phone_keeps_the_page_at_the_phones_width(phone, lu
     host = UserFactory(name="Dr. Host Person")
     table = lunch.lunch_tables.get(number=1)
     TableHost.objects.filter(table=table).update(user=host)
+    approve_mentor(host)  # a host reads the guest list once approved as a mentor
     guest = UserFactory(name="Maximiliana Oyelaran-Castellanos")
     Profile.objects.filter(user=guest).update(
         institution="Northfield Comprehensive Cancer Center and Research Institute"
@@ -92,7 +93,7 @@ def test_host_guest_list_on_a_phone_keeps_the_page_at_the_phones_width(phone, lu
 def test_lunch_pages_on_a_phone_have_no_serious_axe_violations(
     new_context, live_server, lunch, axe_script
 ):
-    staff = UserFactory(is_staff=True)
+    staff = staff_with("events.view_tableseat", "events.view_catering_needs")
     table = lunch.lunch_tables.get(number=1)
     rotation, _ = cell(lunch, table=1, rotation=1)
     table_seat_take(session=lunch, rotation=rotation, table=table, user=staff)

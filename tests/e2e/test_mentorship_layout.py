@@ -11,7 +11,7 @@ from mentorship.services import (
     schedule_publish,
     trainee_signup_save,
 )
-from tests.factories import SessionFactory, UserFactory
+from tests.factories import SessionFactory, UserFactory, approve_mentor, staff_with
 
 from .conftest import E2E, at, log_in
 
@@ -25,6 +25,7 @@ def mentor(name: str):
     user.profile.is_mentor = True
     user.profile.career_stage = "senior"
     user.profile.save()
+    approve_mentor(user)  # only approved mentors enter the matching
     return user
 
 
@@ -56,7 +57,11 @@ def review_url(event):
 
 @pytest.fixture
 def phone_page(new_context, live_server):
-    staff = UserFactory(email="staff@example.org", is_staff=True)
+    staff = staff_with(
+        "mentorship.view_speedmentoringslot",
+        "mentorship.change_speedmentoringslot",
+        email="staff@example.org",
+    )
     page = new_context(viewport=PHONE).new_page()
     log_in(page, live_server.url, email=staff.email)
     return page

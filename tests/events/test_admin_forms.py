@@ -9,16 +9,9 @@ from django.test import Client
 from accounts.models import CareerPath
 from events.models import Event, Session
 from tests.admin_form import form_data, page_text
-from tests.factories import EventFactory, SessionFactory, UserFactory, career_path
+from tests.factories import EventFactory, SessionFactory, career_path
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scheduled_deliveries")]
-
-
-@pytest.fixture
-def staff_client() -> Client:
-    client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def session_page(client: Client, session: Session):

@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from accounts.models import Profile
 from events.services import registration_cancel, registration_create, session_update
-from tests.factories import NY, EventFactory, RoomFactory, SessionFactory, UserFactory
+from tests.factories import NY, RoomFactory, SessionFactory, UserFactory
 
 pytestmark = [
     pytest.mark.django_db,
@@ -33,11 +33,6 @@ def feed_url(user) -> str:
 
 
 @pytest.fixture
-def event():
-    return EventFactory()
-
-
-@pytest.fixture
 def session(event):
     return SessionFactory(
         event=event,
@@ -49,16 +44,15 @@ def session(event):
 
 
 @pytest.fixture
-def trainee(client):
-    user = UserFactory()
-    client.force_login(user)
-    return user
+def signed_in_trainee(client, trainee):
+    client.force_login(trainee)
+    return trainee
 
 
 def test_my_agenda_ics_has_the_session_in_the_events_zone_with_room_and_link(
-    client, session, trainee
+    client, session, signed_in_trainee
 ):
-    registration_create(session=session, user=trainee)
+    registration_create(session=session, user=signed_in_trainee)
 
     (item,) = vevents(client.get(MY_ICS))
 
@@ -71,45 +65,47 @@ def test_my_agenda_ics_has_the_session_in_the_events_zone_with_room_and_link(
     assert str(item["URL"]) == settings.SITE_URL + session.get_absolute_url()
 
 
-def test_calendar_carries_the_events_time_zone_definition(client, session, trainee):
-    registration_create(session=session, user=trainee)
+def test_calendar_carries_the_events_time_zone_definition(client, session, signed_in_trainee):
+    registration_create(session=session, user=signed_in_trainee)
 
     calendar = Calendar.from_ical(client.get(MY_ICS).content)
 
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["America/New_York"]
 
 
-def test_my_agenda_ics_is_a_download(client, session, trainee):
+def test_my_agenda_ics_is_a_download(client, session, signed_in_trainee):
     response = client.get(MY_ICS)
 
     assert response["Content-Disposition"] == 'attachment; filename="my-agenda.ics"'
 
 
-def test_only_confirmed_items_are_in_the_calendar(client, event, session, trainee):
+def test_only_confirmed_items_are_in_the_calendar(client, event, session, signed_in_trainee):
     full = SessionFactory(event=event, title="Full one", starts_at=session.ends_at, capacity=1)
     registration_create(session=full, user=UserFactory())
-    registration_create(session=session, user=trainee)
-    registration_create(session=full, user=trainee)  # waitlisted
+    registration_create(session=session, user=signed_in_trainee)
+    registration_create(session=full, user=signed_in_trainee)  # waitlisted
 
     summaries = [str(item["SUMMARY"]) for item in vevents(client.get(MY_ICS))]
 
     assert summaries == ["Writing your first grant"]
 
 
-def test_uid_is_stable_across_fetches_and_feeds(client, session, trainee):
-    registration_create(session=session, user=trainee)
+def test_uid_is_stable_across_fetches_and_feeds(client, session, signed_in_trainee):
+    registration_create(session=session, user=signed_in_trainee)
 
     first = [str(item["UID"]) for item in vevents(client.get(MY_ICS))]
     second = [str(item["UID"]) for item in vevents(client.get(MY_ICS))]
-    feed = [str(item["UID"]) for item in vevents(Client().get(feed_url(trainee)))]
+    feed = [str(item["UID"]) for item in vevents(Client().get(feed_url(signed_in_trainee)))]
 
     assert first == second == feed
     assert len(first) == 1
 
 
-def test_staff_moving_a_session_bumps_sequence_and_last_modified(client, session, trainee):
+def test_staff_moving_a_session_bumps_sequence_and_last_modified(
+    client, session, signed_in_trainee
+):
     with time_machine.travel(dt.datetime(2030, 11, 1, 9, 0, tzinfo=dt.UTC)):
-        registration_create(session=session, user=trainee)
+        registration_create(session=session, user=signed_in_trainee)
     (before,) = vevents(client.get(MY_ICS))
 
     with time_machine.travel(dt.datetime(2030, 11, 2, 9, 0, tzinfo=dt.UTC)):
@@ -129,8 +125,8 @@ def test_staff_moving_a_session_bumps_sequence_and_last_modified(client, session
     assert after["DTSTART"].to_ical() == b"20301206T110000"
 
 
-def test_editing_the_description_does_not_bump_sequence(client, session, trainee):
-    registration_create(session=session, user=trainee)
+def test_editing_the_description_does_not_bump_sequence(client, session, signed_in_trainee):
+    registration_create(session=session, user=signed_in_trainee)
     (before,) = vevents(client.get(MY_ICS))
 
     session_update(session=session, changes={"description": "Now with examples."})
@@ -139,20 +135,20 @@ def test_editing_the_description_does_not_bump_sequence(client, session, trainee
     assert after.decoded("SEQUENCE") == before.decoded("SEQUENCE")
 
 
-def test_a_cancelled_seat_disappears_from_the_feed(session, trainee):
-    registration_create(session=session, user=trainee)
-    url = feed_url(trainee)
+def test_a_cancelled_seat_disappears_from_the_feed(session, signed_in_trainee):
+    registration_create(session=session, user=signed_in_trainee)
+    url = feed_url(signed_in_trainee)
     assert len(vevents(Client().get(url))) == 1
 
-    registration_cancel(session=session, user=trainee)
+    registration_cancel(session=session, user=signed_in_trainee)
 
     assert vevents(Client().get(url)) == []
 
 
-def test_feed_by_token_needs_no_login_and_matches_my_agenda(client, session, trainee):
-    registration_create(session=session, user=trainee)
+def test_feed_by_token_needs_no_login_and_matches_my_agenda(client, session, signed_in_trainee):
+    registration_create(session=session, user=signed_in_trainee)
 
-    feed = vevents(Client().get(feed_url(trainee)))
+    feed = vevents(Client().get(feed_url(signed_in_trainee)))
     mine = vevents(client.get(MY_ICS))
 
     assert [(str(i["UID"]), i.decoded("DTSTART")) for i in feed] == [
@@ -160,12 +156,14 @@ def test_feed_by_token_needs_no_login_and_matches_my_agenda(client, session, tra
     ]
 
 
-def test_wrong_and_revoked_tokens_get_the_same_404_as_a_never_issued_one(client, session, trainee):
-    registration_create(session=session, user=trainee)
-    old_token = Profile.objects.get(user=trainee).calendar_token
+def test_wrong_and_revoked_tokens_get_the_same_404_as_a_never_issued_one(
+    client, session, signed_in_trainee
+):
+    registration_create(session=session, user=signed_in_trainee)
+    old_token = Profile.objects.get(user=signed_in_trainee).calendar_token
     client.post(reverse("events:calendar_revoke"))
     calendar_app = Client()
-    new_token = Profile.objects.get(user=trainee).calendar_token
+    new_token = Profile.objects.get(user=signed_in_trainee).calendar_token
     wrong_token = new_token[:-1] + ("A" if new_token[-1] != "A" else "B")
 
     revoked = calendar_app.get(reverse("events:calendar_feed", kwargs={"token": old_token}))
@@ -174,4 +172,4 @@ def test_wrong_and_revoked_tokens_get_the_same_404_as_a_never_issued_one(client,
 
     assert [revoked.status_code, wrong.status_code, never.status_code] == [404, 404, 404]
     assert revoked.content == wrong.content == never.content
-    assert len(vevents(calendar_app.get(feed_url(trainee)))) == 1
+    assert len(vevents(calendar_app.get(feed_url(signed_in_trainee)))) == 1

@@ -10,10 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from events.models import Registration, Session
-from events.services import notices, registration_cancel, registration_create
+from events.services import notices, registration_cancel, registration_create, registration_switch
 from notifications.models import Notification
 from notifications.services import notifications_dispatch_due
-from tests.factories import NY, EventFactory, SessionFactory, UserFactory
+from tests.factories import NY, SessionFactory, UserFactory
 from tests.smtp import header
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scheduled_deliveries")]
@@ -55,11 +55,6 @@ def text(response) -> str:
 
 def messages_on(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
-
-
-@pytest.fixture
-def event():
-    return EventFactory(slug="ash-2030")
 
 
 @pytest.fixture
@@ -299,8 +294,6 @@ def test_a_cancellation_is_emailed_once(talk, person):
 
 
 def test_a_switch_sends_no_cancellation_email(event, talk, person):
-    from events.services import registration_switch
-
     clashing = SessionFactory(event=event, starts_at=at(10, 30))
     registration_create(session=talk, user=person)
 

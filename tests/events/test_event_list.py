@@ -123,3 +123,17 @@ def test_events_page_without_events_says_nothing_is_published(client):
     content = client.get("/events/").content.decode()
 
     assert "No event is published yet." in content
+
+
+EVENT_LIST_QUERIES = 1  # the published events
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_event_list_queries_do_not_grow_with_the_events(client, django_assert_num_queries, size):
+    for n in range(size):
+        EventFactory(starts_on=day(1 + n % 12, 1), ends_on=day(1 + n % 12, 3))
+
+    with django_assert_num_queries(EVENT_LIST_QUERIES):
+        response = client.get(reverse("events:event_list"))
+
+    assert response.content.decode().count('<h3><a href="/events/') == size

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
+from tests.events.lunch.conftest import lunch_make
 from tests.factories import EventFactory
-from tests.lunch.conftest import lunch_make
 from tests.mentorship.conftest import (
     make_mentor,
     make_slot,

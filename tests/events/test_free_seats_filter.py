@@ -9,15 +9,11 @@ import re
 import pytest
 import time_machine
 
+from events.lunch.services import lunch_rotations_generate, table_seat_take
 from events.models import LunchRotation, LunchTable, Session
-from events.services import (
-    lunch_rotations_generate,
-    registration_create,
-    registration_create_matched,
-    table_seat_take,
-)
+from events.services import registration_create, registration_create_matched
 from mentorship.models import SpeedMentoringSlot
-from tests.factories import NY, EventFactory, RoomFactory, SessionFactory, UserFactory, career_path
+from tests.factories import NY, RoomFactory, SessionFactory, UserFactory, career_path
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scheduled_deliveries")]
 
@@ -73,11 +69,6 @@ def buddies(event, title: str, *, start: dt.datetime, capacity: int = 20, **slot
         session=session, rounds=4, minutes_per_round=10, tables=8, **slot
     )
     return session
-
-
-@pytest.fixture
-def event():
-    return EventFactory()
 
 
 def test_lunch_with_a_free_table_seat_is_kept(client, event):

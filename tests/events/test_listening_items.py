@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from events.models import Registration, Session
 from events.services import registration_create
-from tests.factories import NY, EventFactory, SessionFactory, UserFactory
+from tests.factories import NY, SessionFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scheduled_deliveries")]
 
@@ -33,11 +33,6 @@ def card(response, session: Session) -> str:
     )
     assert match, f"no card for {session.title}"
     return match.group(1)
-
-
-@pytest.fixture
-def event():
-    return EventFactory()
 
 
 @pytest.fixture

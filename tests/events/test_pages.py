@@ -5,8 +5,7 @@ import re
 
 import pytest
 
-from accounts.models import CareerPath
-from tests.factories import NY, EventFactory, RoomFactory, SessionFactory, UserFactory, career_path
+from tests.factories import NY, EventFactory, RoomFactory, SessionFactory, career_path
 
 SESSION_LINK = r'<h4 class="session-title"><a href="(/events/{slug}/sessions/(\d+)/)">([^<]+)</a>'
 
@@ -38,11 +37,6 @@ def make_session(event, title, *, paths=(), **fields):
     session = SessionFactory(event=event, title=title, **fields)
     session.career_paths.set([career_path(slug) for slug in paths])
     return session
-
-
-@pytest.fixture
-def event():
-    return EventFactory(slug="ash-2030", name="ASH 2030 Trainee Programme")
 
 
 @pytest.fixture
@@ -296,34 +290,6 @@ def test_missing_pages_are_404_in_the_site_layout(client, event, case):
     assert '<a class="brand" href="/">Trainee Career Events</a>' in content
     assert "Page not found" in content
     assert "Foreign" not in content
-
-
-# --- query counts ----------------------------------------------------------------------------
-
-
-AGENDA_MAX_QUERIES = 10
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("size", [10, 200])
-@pytest.mark.parametrize("who", ["anonymous", "trainee"])
-def test_agenda_query_count_does_not_grow_with_sessions(
-    client, event, django_assert_max_num_queries, size, who
-):
-    rooms = [RoomFactory(event=event) for _ in range(5)]
-    paths = list(CareerPath.objects.all())
-    for n in range(size):
-        session = SessionFactory(
-            event=event, room=rooms[n % 5], starts_at=at(6 + n % 3, 8 + n % 10), audience=["fellow"]
-        )
-        session.career_paths.set(paths[n % 4 : n % 4 + 2])
-    if who == "trainee":
-        client.force_login(UserFactory())
-
-    with django_assert_max_num_queries(AGENDA_MAX_QUERIES):
-        response = client.get("/events/ash-2030/")
-
-    assert len(listed_titles(response, event)) == size
 
 
 # --- layout basics ---------------------------------------------------------------------------

@@ -11,15 +11,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.services import user_delete
+from events.lunch.services import lunch_rotations_generate, table_seat_take
 from events.models import LunchRotation, LunchTable, Registration, Session
 from events.services import (
-    lunch_rotations_generate,
     registration_cancel,
     registration_create,
     registration_create_matched,
     registration_switch,
     session_update,
-    table_seat_take,
 )
 from notifications.models import Notification
 from tests.factories import NY, EventFactory, SessionFactory, UserFactory, career_path

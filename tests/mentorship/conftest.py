@@ -8,16 +8,11 @@ from accounts.models import CareerPath, CareerStage
 from events.models import Session
 from mentorship.models import SpeedMentoringSlot
 from mentorship.services import mentor_offer_save, trainee_signup_save
-from tests.factories import NY, EventFactory, SessionFactory, UserFactory
+from tests.factories import NY, SessionFactory, UserFactory, approve_mentor
 
 
 def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2030, 12, day, hour, minute, tzinfo=NY)
-
-
-@pytest.fixture
-def event(db):
-    return EventFactory(slug="ash-2030")
 
 
 def speed_session(event, **kwargs) -> Session:
@@ -51,7 +46,10 @@ def paths(*slugs: str) -> list[CareerPath]:
     return list(CareerPath.objects.filter(slug__in=slugs))
 
 
-def make_mentor(name: str = "", *, institution: str = "", expertise=(), **kwargs):
+def make_mentor(
+    name: str = "", *, institution: str = "", expertise=(), approved: bool = True, **kwargs
+):
+    """A mentor a coordinator approved (`approved=False`: one still waiting)."""
     user = UserFactory(**({"name": name} if name else {}), **kwargs)
     profile = user.profile
     profile.is_mentor = True
@@ -60,6 +58,8 @@ def make_mentor(name: str = "", *, institution: str = "", expertise=(), **kwargs
     profile.mentor_bio = f"Bio of {user.name}"
     profile.save()
     profile.expertise.set(paths(*expertise))
+    if approved:
+        approve_mentor(user)
     return user
 
 

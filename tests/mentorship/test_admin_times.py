@@ -11,20 +11,13 @@ from django.urls import reverse
 from mentorship.models import SpeedMentoringSlot
 from mentorship.services import schedule_draft
 from tests.admin_form import form_data, page_text
-from tests.factories import NY, UserFactory
+from tests.factories import NY
 
 from .conftest import make_slot, offer_for, signup_for, speed_session
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scheduled_deliveries")]
 
 SLOTS = "/admin/mentorship/speedmentoringslot/"
-
-
-@pytest.fixture
-def staff_client() -> Client:
-    client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.fixture

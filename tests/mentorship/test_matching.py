@@ -15,10 +15,12 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from io import StringIO
 from pathlib import Path
 
 import numpy as np
 import pytest
+from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -413,10 +415,6 @@ def test_module_entry_point_in_subprocess(tmp_path):
 
 
 def test_solve_matching_command_prints_the_schedule_and_fails_with_status_2(tmp_path):
-    from io import StringIO
-
-    from django.core.management import CommandError, call_command
-
     good = tmp_path / "p.json"
     good.write_text(json.dumps(EXAMPLE))
     out = StringIO()

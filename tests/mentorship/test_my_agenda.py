@@ -10,7 +10,8 @@ from icalendar import Calendar
 
 from events.models import TableHost
 from mentorship.services import schedule_draft, schedule_publish
-from tests.lunch.conftest import lunch_make
+from tests.events.lunch.conftest import lunch_make
+from tests.factories import approve_mentor
 
 from .conftest import make_mentor, make_trainee, offer_for, signup_for
 
@@ -44,6 +45,7 @@ def feed(user) -> Calendar:
 def host(lunch, user, number: int = 1) -> None:
     table = lunch.lunch_tables.get(number=number)
     TableHost.objects.filter(table=table).update(user=user)
+    approve_mentor(user)
 
 
 # --- the empty text ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Blood Buddies pages: forms and their errors, who may open what, staff pages, my agenda and
 query counts that do not grow with the slot."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -14,7 +15,13 @@ from mentorship.models import Meeting, MentorOffer, TraineeSignup
 from mentorship.services import schedule_draft, schedule_publish
 from notifications.models import Notification
 from notifications.services import notifications_dispatch_due
-from tests.factories import UserFactory
+from tests.factories import (
+    ConversationFeedbackFactory,
+    MeetingFactory,
+    SpeedMentoringSlotFactory,
+    UserFactory,
+    staff_with,
+)
 
 from .conftest import at, make_mentor, make_slot, make_trainee, offer_for, signup_for, speed_session
 
@@ -354,17 +361,88 @@ def test_my_agenda_shows_the_published_rounds_for_trainee_and_mentor(slot):
         ("review_absent", "post"),
     ],
 )
-def test_staff_pages_redirect_non_staff_to_the_admin_login(slot, name, method):
-    response = getattr(logged_in(make_trainee()), method)(url(name, slot))
+def test_staff_pages_send_anonymous_visitors_to_the_login(client, slot, name, method):
+    response = getattr(client, method)(url(name, slot))
 
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert Meeting.objects.count() == 0
 
 
-def test_feedback_summary_redirects_non_staff(client):
-    response = logged_in(make_trainee()).get(url("feedback_summary"))
+# Being staff is not a permission: each page asks for the one of its job.
+NO_PERMISSION = {
+    "trainee": lambda: make_trainee(),
+    "staff without permissions": lambda: UserFactory(is_staff=True),
+    "staff who may only view slots": lambda: staff_with("mentorship.view_speedmentoringslot"),
+}
 
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+@pytest.mark.parametrize("who", NO_PERMISSION)
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("review_match", "post"),
+        ("review_discard", "post"),
+        ("review_publish", "post"),
+        ("review_repair", "post"),
+        ("review_absent", "post"),
+        ("review_absent_undo", "post"),
+    ],
+)
+def test_staff_actions_refuse_people_without_the_change_permission(slot, who, name, method):
+    offer_for(slot, mentor=make_mentor("Dr. Table One"))
+    signup_for(slot, trainee=make_trainee("Tara Trainee"))
+
+    response = getattr(logged_in(NO_PERMISSION[who]()), method)(url(name, slot))
+
+    assert response.status_code == 403
+    assert "You can’t open this page" in response.content.decode()
+    assert Meeting.objects.count() == 0
+    assert slot.__class__.objects.get(pk=slot.pk).matched_at is None
+
+
+@pytest.mark.parametrize("who", ["trainee", "staff without permissions"])
+def test_review_page_refuses_people_without_the_view_permission(slot, who):
+    response = logged_in(NO_PERMISSION[who]()).get(url("review", slot))
+
+    assert response.status_code == 403
+    assert "You can’t open this page" in response.content.decode()
+
+
+def test_review_page_with_only_the_view_permission_shows_no_action(slot):
+    offer_for(slot, mentor=make_mentor("Dr. Table One"))
+
+    response = logged_in(staff_with("mentorship.view_speedmentoringslot")).get(url("review", slot))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/review/match/" not in page
+    assert "Feedback per mentor" not in page
+
+
+def test_matching_runs_for_staff_holding_the_change_permission(slot):
+    offer_for(slot, mentor=make_mentor("Dr. Table One"))
+    signup_for(slot, trainee=make_trainee("Tara Trainee"))
+    staff = staff_with("mentorship.view_speedmentoringslot", "mentorship.change_speedmentoringslot")
+
+    response = logged_in(staff).post(url("review_match", slot))
+
+    assert response.status_code == 302
+    assert Meeting.objects.count() == 1
+
+
+@pytest.mark.parametrize("who", ["trainee", "staff without permissions"])
+def test_feedback_summary_refuses_people_without_the_permission(who):
+    response = logged_in(NO_PERMISSION[who]()).get(url("feedback_summary"))
+
+    assert response.status_code == 403
+
+
+def test_feedback_summary_opens_for_holders_of_the_feedback_view_permission():
+    staff = staff_with("mentorship.view_conversationfeedback")
+
+    response = logged_in(staff).get(url("feedback_summary"))
+
+    assert response.status_code == 200
 
 
 def test_staff_match_review_and_publish_in_the_browser(slot, staff):
@@ -555,3 +633,68 @@ def test_admin_refuses_rounds_that_do_not_fit_the_session(event, staff):
 
     assert response.status_code == 200
     assert "do not fit in the session" in response.content.decode()
+
+
+# --- list pages: the same queries for a few rows and many -------------------------------------
+
+HALF_AN_HOUR = dt.timedelta(minutes=30)
+# event, its sessions, their slots, login session, user, my registrations, then for my
+# conversations: slots, offers, sign-ups, meetings
+INDEX_QUERIES = 10
+CONNECTIONS_QUERIES = 5  # login session, user, meetings, trainees' interests, mentors' expertise
+FEEDBACK_SUMMARY_QUERIES = 4  # login session, user, comments, mentors with their counts
+
+
+def conversations(event, trainee, count: int, **meeting) -> list[Meeting]:
+    """`count` published Blood Buddies sessions, each with one conversation of `trainee`."""
+    made = []
+    for n in range(count):
+        starts_at = at(6, 8 + n % 10, 5 * (n // 10))
+        session = speed_session(event, starts_at=starts_at, ends_at=starts_at + HALF_AN_HOUR)
+        slot = SpeedMentoringSlotFactory(session=session, published_at=at(1, 9))
+        made.append(MeetingFactory(signup__slot=slot, signup__trainee=trainee, **meeting))
+    return made
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_index_queries_do_not_grow_with_the_slots(event, django_assert_num_queries, size):
+    trainee = make_trainee()
+    conversations(event, trainee, size)
+    speed_session(event, title="Blood Buddies, not set up yet")
+    client = logged_in(trainee)
+
+    with django_assert_num_queries(INDEX_QUERIES):
+        response = client.get(url("index"))
+
+    assert response.content.decode().count("round 1") == size
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_connections_queries_do_not_grow_with_the_connections(
+    event, django_assert_num_queries, size
+):
+    trainee = make_trainee()
+    made = conversations(
+        event, trainee, size, trainee_stays_in_touch=True, mentor_stays_in_touch=True
+    )
+    client = logged_in(trainee)
+
+    with django_assert_num_queries(CONNECTIONS_QUERIES):
+        response = client.get(url("connections"))
+
+    page = response.content.decode()
+    assert all(meeting.offer.mentor.email in page for meeting in made)
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_feedback_summary_queries_do_not_grow_with_the_mentors(
+    event, staff, django_assert_num_queries, size
+):
+    for meeting in conversations(event, make_trainee(), size):
+        ConversationFeedbackFactory(meeting=meeting, comment=f"Helpful talk {meeting.pk}")
+    client = logged_in(staff)
+
+    with django_assert_num_queries(FEEDBACK_SUMMARY_QUERIES):
+        response = client.get(url("feedback_summary"))
+
+    assert response.content.decode().count("Helpful talk") == size

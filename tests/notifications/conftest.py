@@ -29,15 +29,10 @@ WORKER_REDIS_DB = 13
 
 
 @pytest.fixture(autouse=True)
-def scheduled(monkeypatch):
+def scheduled(recording_broker):
     """The broker is an edge for the in-process tests: what would be pushed after commit is
     recorded here (the real-worker tests drive a real broker explicitly)."""
-    record: dict[str, list] = {"deliveries": [], "dispatches": []}
-    monkeypatch.setattr("notifications.services._schedule", record["deliveries"].append)
-    monkeypatch.setattr(
-        "notifications.services._dispatch_soon", lambda: record["dispatches"].append(1)
-    )
-    return record
+    return {"deliveries": recording_broker.deliveries, "dispatches": recording_broker.dispatches}
 
 
 @pytest.fixture

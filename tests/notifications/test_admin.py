@@ -19,12 +19,6 @@ START = dt.datetime(2030, 12, 6, 15, 0, tzinfo=dt.UTC)
 OUTBOX = "/admin/notifications/notification/"
 
 
-@pytest.fixture
-def staff_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
 def draft_of(preview) -> str:
     """The key of the composed announcement on its preview page (sent by its Send button)."""
     return re.search(r'name="draft" value="([^"]+)"', preview.content.decode()).group(1)

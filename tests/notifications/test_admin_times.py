@@ -4,7 +4,6 @@ about a session, UTC for the rest (issue 9, item 1)."""
 import datetime as dt
 
 import pytest
-from django.test import Client
 
 from events.services import registration_create
 from notifications.models import Notification
@@ -15,13 +14,6 @@ from tests.factories import NY, EventFactory, SessionFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 OUTBOX = "/admin/notifications/notification/"
-
-
-@pytest.fixture
-def staff_client() -> Client:
-    client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.fixture

@@ -23,7 +23,8 @@ def event(redis_url):
 def cached_pages() -> int:
     """Whole agenda pages in the real shared cache (not the sessions or card parts)."""
     client = redis.Redis.from_url(settings.REDIS_URL)
-    return sum(1 for _ in client.scan_iter(match="*agenda:*:page:*"))
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]  # this worker's, under pytest-xdist
+    return sum(1 for _ in client.scan_iter(match=f"{prefix}:*agenda:*:page:*"))
 
 
 def titles(response) -> list[str]:

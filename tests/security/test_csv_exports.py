@@ -12,9 +12,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import Profile
-from events.services import registration_create, table_seat_take
+from events.lunch.services import table_seat_take
+from events.services import registration_create
+from tests.events.lunch.conftest import cell, lunch_make
 from tests.factories import SessionFactory, UserFactory
-from tests.lunch.conftest import cell, lunch_make
 
 pytestmark = [
     pytest.mark.django_db,
@@ -59,12 +60,6 @@ def cells(text: str) -> list[list[str]]:
 def assert_no_formula(rows: list[list[str]]) -> None:
     starting = [value for row in rows for value in row if value.startswith(FORMULA_START)]
     assert starting == []
-
-
-@pytest.fixture
-def superuser_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.fixture

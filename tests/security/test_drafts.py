@@ -18,15 +18,16 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from accounts.models import Profile
+from events.lunch.services import lunch_join, table_seat_take
 from events.models import Event, Registration, Session, TableSeat
-from events.services import lunch_join, registration_create, session_update, table_seat_take
+from events.services import registration_create, session_update
 from events.services.notices import session_announce
 from mentorship.models import Meeting, MentorOffer, SpeedMentoringSlot, TraineeSignup
 from mentorship.services import schedule_draft, schedule_publish
 from notifications.models import Notification
 from notifications.services import notifications_dispatch_due
+from tests.events.lunch.conftest import lunch_make
 from tests.factories import NY, EventFactory, RoomFactory, SessionFactory, UserFactory
-from tests.lunch.conftest import lunch_make
 from tests.mentorship.conftest import make_slot, offer_for, signup_for, speed_session
 
 pytestmark = [

@@ -25,7 +25,6 @@ import pytest
 from django.apps import apps
 from django.contrib import admin as django_admin
 from django.contrib.messages import constants as message_levels
-from django.core.cache import cache
 from django.db import connection
 from django.forms import BaseForm
 from django.test import RequestFactory, override_settings
@@ -37,14 +36,16 @@ from hypothesis.extra.django import TestCase
 from accounts.models import CareerPath, Profile
 from accounts.services import career_paths_ensure
 from config.text import MultiLineField, OneLineField
+from events.lunch.services import table_seat_take
 from events.models import Session, validate_speakers
-from events.services import registration_create, table_seat_take
+from events.services import registration_create
 from mentorship.models import Meeting
 from mentorship.services import schedule_draft, schedule_publish
 from notifications.services import unsubscribe_token
 from tests.admin_form import form_data, page_text
+from tests.conftest import cache_clear
+from tests.events.lunch.conftest import lunch_make
 from tests.factories import NY, PASSWORD, EventFactory, SessionFactory, UserFactory
-from tests.lunch.conftest import lunch_make
 from tests.mentorship.conftest import (
     make_mentor,
     make_slot,
@@ -527,7 +528,7 @@ class ForgedPosts(TestCase):
 
     def setup_example(self):
         super().setup_example()
-        cache.clear()  # rate limits must not turn every later example into a 429
+        cache_clear()  # rate limits must not turn every later example into a 429
 
     def _log_in(self, role: str) -> None:
         if role != "anonymous":

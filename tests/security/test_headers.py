@@ -28,8 +28,8 @@ from django.test import Client
 from accounts.models import Profile
 from accounts.services import career_paths_ensure
 from tests.conftest import free_port, need
+from tests.events.lunch.conftest import lunch_make
 from tests.factories import PASSWORD, SessionFactory, UserFactory
-from tests.lunch.conftest import lunch_make
 from tests.mentorship.conftest import make_slot, speed_session
 from tests.security.routes import all_routes
 
@@ -160,13 +160,15 @@ def _gunicorn(env: dict[str, str], port: int):
 
 
 @pytest.fixture(scope="module")
-def production(django_db_setup, django_db_blocker):
+def production(django_db_setup, django_db_blocker, tmp_path_factory):
     """The test database with a small programme, committed, served by gunicorn; emptied
     again afterwards (as after a transactional test)."""
     with django_db_blocker.unblock():
         need(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
         port = free_port()
         env = production_env(port)
+        # Its own static folder: `make run` in a parallel test collects into the project's.
+        env["STATIC_ROOT"] = str(tmp_path_factory.mktemp("static"))
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
             cwd=ROOT, env=env, check=True, capture_output=True,

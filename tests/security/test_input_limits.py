@@ -34,12 +34,6 @@ def person(client):
     return user
 
 
-@pytest.fixture
-def superuser_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
 def profile_post(**overrides) -> dict:
     return {
         "name": "Ada Okafor",

@@ -13,12 +13,6 @@ pytestmark = pytest.mark.django_db
 BAD_REQUEST = "We could not understand that request"
 
 
-@pytest.fixture
-def superuser_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
 def assert_bad_request(response) -> None:
     assert response.status_code == 400
     assert BAD_REQUEST in page_text(response)

@@ -9,9 +9,14 @@ from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import CareerPath, CareerStage, User
-from accounts.services import career_paths_ensure, profile_ensure
+from accounts.services import (
+    career_paths_ensure,
+    mentor_approval_decide,
+    mentor_approval_request,
+    profile_ensure,
+)
+from events.lunch.services import lunch_rotations_generate, lunch_table_ensure
 from events.models import Session
-from events.services import lunch_rotations_generate, lunch_table_ensure
 
 DEMO_CSV = Path(__file__).resolve().parents[2] / "demo" / "ash-2019.csv"
 
@@ -40,9 +45,11 @@ DEMO_ACCOUNTS = [
 # permission of the program's apps (events, the lunch, Blood Buddies, the outbox) and the
 # right to look people up.
 DEMO_STAFF_GROUP = "Demo staff"
-DEMO_STAFF_PERMISSIONS = Q(
-    content_type__app_label__in=["events", "mentorship", "notifications"]
-) | Q(content_type__app_label="accounts", codename__startswith="view_")
+DEMO_STAFF_PERMISSIONS = (
+    Q(content_type__app_label__in=["events", "mentorship", "notifications"])
+    | Q(content_type__app_label="accounts", codename__startswith="view_")
+    | Q(content_type__app_label="accounts", codename="approve_mentor")
+)
 
 DEMO_LUNCH_KEY = "trainee-lunch-2019"
 DEMO_MENTOR_HOST = "Dr. Samuel Okoye"  # the demo mentor account hosts this table
@@ -180,6 +187,15 @@ class Command(BaseCommand):
         profile.save()
         profile.interests.set(CareerPath.objects.filter(slug__in=interests))
         profile.expertise.set(CareerPath.objects.filter(slug__in=expertise))
+        if profile.is_mentor:
+            # The demo mentor is approved so the demo works; no email for a made-up address.
+            mentor_approval_decide(
+                approval=mentor_approval_request(user=user),
+                approve=True,
+                note="Demo mentor account.",
+                decided_by=None,
+                notify=False,
+            )
         return f"{email} / password {password}"
 
     def _staff_group(self) -> Group:
