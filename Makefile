@@ -5,7 +5,7 @@ PORT ?= 8000
 # uv from PATH, else the one pip installs as a module (bootstrap target below).
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: run test bench lint lint-imports typecheck format uv sync-dev browser check-deploy clean
+.PHONY: run test bench screenshots lint lint-imports typecheck format uv sync-dev browser check-deploy clean
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
@@ -23,9 +23,10 @@ run: sync-dev
 ## on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process), a test module per worker at a time
 TEST_WORKERS ?= auto
 test: sync-dev browser
-	@# axe-core for the accessibility tests; without npm they skip (fail under REQUIRE_SERVICES=1).
-	@[ ! -f package-lock.json ] || [ -f node_modules/axe-core/axe.min.js ] || ! command -v npm >/dev/null || \
-		npm ci --silent --no-audit --no-fund || echo "note: npm ci failed; the axe-core tests cannot run"
+	@# axe-core and the W3C validator (vnu.jar) for the browser tests; without npm they skip
+	@# (fail under REQUIRE_SERVICES=1).
+	@[ ! -f package-lock.json ] || { [ -f node_modules/axe-core/axe.min.js ] && [ -f node_modules/vnu-jar/build/dist/vnu.jar ]; } || ! command -v npm >/dev/null || \
+		npm ci --ignore-scripts --silent --no-audit --no-fund || echo "note: npm ci failed; the axe-core and validator tests cannot run"
 	@DEBUG=$${DEBUG:-1} $(UV) run --frozen pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 ## make bench — benchmarks that print figures (see README, Performance)
@@ -34,6 +35,16 @@ bench: sync-dev
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 ; } || true
 	@DEBUG=$${DEBUG:-1} DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tce_bench} \
 		REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/14} $(UV) run --frozen python benchmarks/run_all.py
+
+## make screenshots — PNGs of the trainee pages at 390 and 1280 px in docs/screenshots/, taken by
+## the page-set browser test (which also checks width, tap targets, axe-core and the W3C validator)
+SCREENSHOTS_DIR ?= $(CURDIR)/docs/screenshots
+screenshots: sync-dev browser
+	@[ -f node_modules/axe-core/axe.min.js ] && [ -f node_modules/vnu-jar/build/dist/vnu.jar ] || npm ci --ignore-scripts --silent --no-audit --no-fund
+	@mkdir -p "$(SCREENSHOTS_DIR)" && rm -f "$(SCREENSHOTS_DIR)"/*.png
+	@SCREENSHOTS_DIR="$(SCREENSHOTS_DIR)" DEBUG=$${DEBUG:-1} $(UV) run --frozen pytest -q -p no:cacheprovider \
+		tests/e2e/test_page_set.py -k fit
+	@ls "$(SCREENSHOTS_DIR)"
 
 # Chromium for the browser tests comes from Debian; Playwright cannot download its own here.
 browser:

@@ -8,6 +8,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = [
     ("registration: agenda throughput, storms", ["bench_registration.py"]),
+    ("page weight: the agenda's HTML, CSS and JS", ["bench_page_weight.py"]),
     ("matching: Blood Buddies schedule", ["bench_matching.py"]),
     ("outbox: reminder delivery", ["bench_outbox.py"]),
 ]

@@ -80,7 +80,8 @@ class SpeedMentoringSlot(models.Model):
             raise ValidationError({"session": "Choose a speed-mentoring session."})
         if self.rounds and self.minutes_per_round:
             length = session.ends_at - session.starts_at
-            if timedelta(minutes=self.rounds * self.minutes_per_round) > length:
+            # Compared in whole minutes: a timedelta of a huge typed number would overflow.
+            if self.rounds * self.minutes_per_round > length.total_seconds() // 60:
                 raise ValidationError(
                     f"{counted(self.rounds, 'round')} of "
                     f"{counted(self.minutes_per_round, 'minute')} do not fit in the session "

@@ -39,5 +39,5 @@ def test_signup_then_confirm_by_email_link_then_log_in_shows_name_in_header(
     page.locator('input[name="password"]').fill(NEW_PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
-    expect(page.locator(".site-header .who")).to_have_text("Ada Okafor")
+    expect(page.locator(".nav-wide .who")).to_have_text("Ada Okafor")
     assert User.objects.get(email="ada@example.org").emailaddress_set.get().verified

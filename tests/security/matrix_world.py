@@ -20,13 +20,21 @@ from django.db.models import F
 
 from accounts.models import Profile, User
 from accounts.services import career_paths_ensure
+from events.lunch.services import table_seat_take
 from events.models import Event, LunchRotation, Session, TableHost
-from events.services import registration_create, table_seat_take
+from events.services import registration_create
 from mentorship.models import Meeting
 from mentorship.services import schedule_draft, schedule_publish
 from notifications.services import unsubscribe_token
-from tests.factories import NY, EventFactory, SessionFactory, UserFactory, staff_with
-from tests.lunch.conftest import lunch_make
+from tests.events.lunch.conftest import lunch_make
+from tests.factories import (
+    NY,
+    EventFactory,
+    SessionFactory,
+    UserFactory,
+    approve_mentor,
+    staff_with,
+)
 from tests.mentorship.conftest import (
     make_mentor,
     make_slot,
@@ -126,6 +134,7 @@ def build_world() -> World:
         "staff": UserFactory(email="staff@matrix.example", is_staff=True),
         "superuser": UserFactory(email="super@matrix.example", is_staff=True, is_superuser=True),
     }
+    approve_mentor(users["host"])  # a host reads their guest list once approved
     people = {k: users[k] for k in ("owner", "mentor", "host")}
     pub = _programme(EventFactory(slug="matrix-pub"), day=5, **people)
     draft_event = EventFactory(slug="matrix-draft")

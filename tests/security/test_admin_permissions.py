@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from mentorship.models import Meeting
 from notifications.models import Notification
+from tests.events.lunch.conftest import lunch_make
 from tests.factories import SessionFactory, UserFactory, staff_with
-from tests.lunch.conftest import lunch_make
 from tests.mentorship.conftest import make_slot, offer_for, signup_for, speed_session
 
 pytestmark = pytest.mark.django_db

@@ -570,8 +570,9 @@ def test_the_lunch_and_an_overlapping_session_show_the_clash_on_the_grid(client,
     assert picks(lunch, trainee) == []
 
 
-# login session, user, event, lunch, table, rotations, seats (+profiles), guests' interests
-GUEST_LIST_QUERIES = 8
+# login session, user, the user's and their groups' permissions (may they read any table?),
+# event, lunch, table, rotations, seats (+profiles), guests' interests
+GUEST_LIST_QUERIES = 10
 
 
 @pytest.mark.parametrize("guests", [2, 12])
