@@ -4,11 +4,14 @@ from urllib.parse import urlsplit, urlunsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from notifications.services import notification_enqueue_email
 
 from .models import User
-from .services import profile_ensure
+from .services import profile_ensure, profile_first_run_claim, profile_first_run_mark
 
 
 def site_root(request) -> str:
@@ -51,7 +54,17 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
             profile_ensure(user=user)
+            profile_first_run_mark(user=user)
         return user
+
+    def post_login(self, request, user, **kwargs):
+        """The first login after sign-up goes through the short profile step first (once;
+        it can be skipped), then on to where the person was going."""
+        response = super().post_login(request, user, **kwargs)
+        if isinstance(response, HttpResponseRedirect) and profile_first_run_claim(user=user):
+            query = urlencode({"next": response.url})
+            return HttpResponseRedirect(f"{reverse('accounts:welcome')}?{query}")
+        return response
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's mail (verification, password reset, "account already exists") goes

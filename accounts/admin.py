@@ -12,7 +12,7 @@ from config.admin_widgets import CheckboxList
 from config.text import MultiLineFormField
 
 from .models import MENTOR_NOTE_MAX_LENGTH, CareerPath, MentorApproval, Profile, User
-from .services import mentor_approval_decide, user_delete
+from .services import mentor_approval_decide, profile_interests_forget, user_delete
 
 
 class ProfileInline(admin.StackedInline):
@@ -42,6 +42,12 @@ class UserAdmin(ZoneAdminMixin, BaseUserAdmin):
     add_form = UserCreationForm
     inlines = [ProfileInline]
     ordering = ["email"]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # The profile inline may change the stage or interests pages keep in the cache.
+        profile_interests_forget(user=form.instance)
+
     list_display = ["email", "name", "career_stage", "is_mentor", "is_staff", "is_active"]
     list_filter = ["profile__career_stage", "profile__is_mentor", "is_staff", "is_active"]
     search_fields = ["email", "name", "profile__institution"]

@@ -102,3 +102,46 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password.")
         return password
+
+
+class FirstRunForm(forms.ModelForm):
+    """The short profile step after the first sign-in: each question says why it is asked."""
+
+    interests = forms.ModelMultipleChoiceField(
+        queryset=CareerPath.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Career interests",
+        help_text="The agenda marks sessions, lunch tables and mentors that match them "
+        "(“For you”). Choose as many as you like.",
+    )
+
+    class Meta:
+        model = Profile
+        fields = [
+            "career_stage",
+            "institution",
+            "interests",
+            "accessibility_needs",
+            "dietary_needs",
+        ]
+        labels = {
+            "career_stage": "Career stage",
+            "accessibility_needs": "Accessibility needs",
+            "dietary_needs": "Dietary needs",
+        }
+        help_texts = {
+            "career_stage": "Some sessions are open to certain stages only; with your stage the "
+            "agenda shows which ones you can register for.",
+            "institution": "Mentors and lunch hosts see it when you sign up with them.",
+            "accessibility_needs": "Staff only: so rooms and sessions work for you.",
+            "dietary_needs": "Staff only: for the career lunch.",
+        }
+        widgets = {"accessibility_needs": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["career_stage"].choices = [
+            ("", "Choose your career stage"),
+            *CareerStage.choices,
+        ]

@@ -112,6 +112,8 @@ class Profile(models.Model):
     is_mentor = models.BooleanField("I volunteer as a mentor", default=False)
     mentor_bio = MultiLineField("short bio", blank=True, max_length=1500)
     expertise = models.ManyToManyField(CareerPath, blank=True, related_name="expert_profiles")
+    # Set at sign-up; the first login after it shows the short profile step once, then clears it.
+    first_run_pending = models.BooleanField(default=False)
     # Secret for the private calendar subscription feed; revoking replaces it.
     calendar_token = models.CharField(max_length=64, unique=True, default=_new_calendar_token)
     updated_at = models.DateTimeField(auto_now=True)

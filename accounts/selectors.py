@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 
 from .models import MentorApproval, Profile, User
@@ -7,6 +8,15 @@ APPROVED = MentorApproval.Status.APPROVED
 # Said the same way on the profile, the Blood Buddies pages and the lunch pages.
 MENTOR_PENDING = "Your mentor offer is waiting for a coordinator's approval."
 
+# The career stage and interests pages read on every request of a logged-in person ("For
+# you" on the agenda): kept in the shared cache, dropped by every service that changes them,
+# so the agenda spends no query on them. Admin edits are seen within this many seconds.
+INTERESTS_TTL = 300
+
+
+def profile_interests_key(user_id: int) -> str:
+    return f"profile-interests:{user_id}"
+
 
 def profile_get_for_user(*, user: User) -> Profile:
     return (
@@ -14,6 +24,27 @@ def profile_get_for_user(*, user: User) -> Profile:
         .prefetch_related("interests", "expertise")
         .get(user=user)
     )
+
+
+def profile_interests_for_user(*, user: User) -> tuple[str, dict[str, str]]:
+    """(career stage or "", {interest slug: name} in the taxonomy's order); at most one
+    query, none while cached."""
+    key = profile_interests_key(user.pk)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    rows = (
+        Profile.objects.filter(user=user)
+        .order_by("interests__order", "interests__name")
+        .values_list("career_stage", "interests__slug", "interests__name")
+    )
+    stage, paths = "", {}
+    for career_stage, slug, name in rows:
+        stage = career_stage or ""
+        if slug:
+            paths[slug] = name
+    cache.set(key, (stage, paths), INTERESTS_TTL)
+    return stage, paths
 
 
 def approved_mentor_q(prefix: str = "") -> Q:

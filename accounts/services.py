@@ -2,6 +2,7 @@ from collections.abc import Callable
 from datetime import UTC
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -17,6 +18,7 @@ from .models import (
     User,
     calendar_token_new,
 )
+from .selectors import profile_interests_key
 
 ApprovalStatus = MentorApproval.Status
 
@@ -70,9 +72,52 @@ def profile_update(*, user: User, name: str, data: dict) -> Profile:
     profile.save()
     for field, value in m2m.items():
         getattr(profile, field).set(value)
+    profile_interests_forget(user=user)
     if profile.is_mentor:
         mentor_approval_request(user=user)
     return profile
+
+
+def profile_first_run_mark(*, user: User) -> None:
+    """A person who just signed up is asked for the basics of their profile at first login."""
+    Profile.objects.filter(user=user).update(first_run_pending=True)
+
+
+def profile_first_run_claim(*, user: User) -> bool:
+    """True once per person, at the first login after sign-up (the flag is cleared in the
+    same statement, so two logins at once cannot both get the step)."""
+    return bool(
+        Profile.objects.filter(user=user, first_run_pending=True).update(first_run_pending=False)
+    )
+
+
+FIRST_RUN_FIELDS = (
+    "career_stage",
+    "institution",
+    "interests",
+    "accessibility_needs",
+    "dietary_needs",
+)
+
+
+@transaction.atomic
+def profile_first_run_save(*, user: User, data: dict) -> Profile:
+    """The first-run step: only the fields it asks for; everything else stays as it is."""
+    profile = Profile.objects.select_for_update().get(user=user)
+    for field in FIRST_RUN_FIELDS:
+        if field in data and field != "interests":
+            setattr(profile, field, data[field])
+    profile.save()
+    if "interests" in data:
+        profile.interests.set(data["interests"])
+    profile_interests_forget(user=user)
+    return profile
+
+
+def profile_interests_forget(*, user: User) -> None:
+    """After the transaction commits, pages read the person's stage and interests afresh."""
+    key = profile_interests_key(user.pk)
+    transaction.on_commit(lambda: cache.delete(key), robust=True)
 
 
 # --- mentor approval ----------------------------------------------------------------------------

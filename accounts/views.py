@@ -9,9 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from .forms import AccountDeleteForm, ProfileForm
+from .forms import AccountDeleteForm, FirstRunForm, ProfileForm
 from .selectors import mentor_approval_get, profile_get_for_user
-from .services import profile_ensure, profile_update, user_delete
+from .services import profile_ensure, profile_first_run_save, profile_update, user_delete
 
 
 @login_required
@@ -31,6 +31,34 @@ def profile_edit(request):
         "mentor_approval": mentor_approval_get(user=request.user),
     }
     return render(request, "accounts/profile_edit.html", context)
+
+
+def _next_or(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def first_run(request):
+    """The short, skippable profile step shown once after the first sign-in."""
+    profile = profile_ensure(user=request.user)
+    form = FirstRunForm(request.POST or None, instance=profile)
+    home = reverse("home")
+    if request.method == "POST" and form.is_valid():
+        profile = profile_first_run_save(user=request.user, data=form.cleaned_data)
+        messages.success(request, "Thank you: the agenda now shows what is for you.")
+        wants_for_you = form.cleaned_data.get("career_stage") or form.cleaned_data.get("interests")
+        target = _next_or(request, home)
+        if target == home and wants_for_you:
+            target = f"{home}?for_you=on"
+        return redirect(target)
+    context = {"form": form, "next": _next_or(request, home)}
+    return render(request, "accounts/first_run.html", context)
 
 
 @login_required

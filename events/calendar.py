@@ -90,3 +90,37 @@ def _extra_item(other: CalendarItem, host: str, now) -> VEvent:
     item.add("description", f"{other.description}\n\n{url}")
     item.add("status", "CONFIRMED")
     return item
+
+
+def session_ics(*, session) -> bytes:
+    """One session as a calendar file ("Add to calendar" on its page): the same for everyone,
+    in the event's time zone; the UID is the session's, so adding it twice updates it."""
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "localhost"
+    tz = session.event.tz
+    calendar = Calendar()
+    calendar.add("prodid", "-//Trainee Career Events//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    item = VEvent()
+    item.add("uid", f"session-{session.pk}@{host}")
+    item.add("dtstamp", timezone.now())
+    item.add("dtstart", session.starts_at.astimezone(tz))
+    item.add("dtend", session.ends_at.astimezone(tz))
+    item.add("summary", session.title)
+    item.add("sequence", session.sequence)
+    item.add("last-modified", session.updated_at)
+    if session.room_id:
+        location = session.room.name
+        if session.room.location:
+            location += f", {session.room.location}"
+        item.add("location", location)
+    url = settings.SITE_URL + session.get_absolute_url()
+    item.add("url", url)
+    description = [session.get_kind_display(), url]
+    if session.description:
+        description.insert(1, session.description)
+    item.add("description", "\n\n".join(description))
+    calendar.add_component(item)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

@@ -3,9 +3,14 @@ from django.http import QueryDict
 
 from accounts.models import CareerPath, CareerStage
 
+from .agenda_selectors import search_normalise
 from .models import Session
 
 FILTER_NAMES = ("day", "kind", "career_path", "audience", "has_seats")
+# Ways of looking at the same sessions: they select nothing by themselves in the selector.
+VIEW_NAMES = ("q", "for_you", "view")
+QUERY_NAMES = FILTER_NAMES + VIEW_NAMES
+VIEWS = [("list", "List"), ("grid", "Grid")]
 
 
 class AgendaFilterForm(forms.Form):
@@ -24,6 +29,9 @@ class AgendaFilterForm(forms.Form):
         required=False, label="Open to", choices=[("", "Everyone"), *CareerStage.choices]
     )
     has_seats = forms.BooleanField(required=False, label="Only sessions with free seats")
+    q = forms.CharField(required=False, label="Search")  # cut down by search_normalise
+    for_you = forms.BooleanField(required=False, label="For you")
+    view = forms.ChoiceField(required=False, label="View", choices=VIEWS)
 
     def __init__(self, *args, days=(), career_paths=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,19 +57,38 @@ class AgendaFilterForm(forms.Form):
             career_paths=asked.fields["career_path"].choices,
         )
 
-    def filters(self) -> dict:
-        """The valid, non-empty filters; an invalid value is ignored, not the whole form."""
+    def _valid(self) -> dict:
+        """The valid, non-empty values; an invalid value is ignored, not the whole form."""
         if not self.is_bound:
             return {}
         self.is_valid()
-        return {key: value for key, value in self.cleaned_data.items() if value}
+        valid = {key: value for key, value in self.cleaned_data.items() if value}
+        if "q" in valid:
+            valid["q"] = search_normalise(valid["q"])
+        if valid.get("view") == "list":  # the default, spelt one way only
+            del valid["view"]
+        return {key: value for key, value in valid.items() if value}
 
-    def filter_query(self) -> str:
-        """`filters()` as a query string, always in the same form and order."""
+    def filters(self) -> dict:
+        """The valid, non-empty filters that select sessions (`session_list_for_agenda`)."""
+        return {k: v for k, v in self._valid().items() if k in FILTER_NAMES}
+
+    def search_term(self) -> str:
+        return self._valid().get("q", "")
+
+    def is_for_you(self) -> bool:
+        return bool(self._valid().get("for_you"))
+
+    def view_mode(self) -> str:
+        return self._valid().get("view", "list")
+
+    def filter_query(self, **changes) -> str:
+        """The valid values as a query string, always in the same form and order; `changes`
+        replace values (None drops one), for links to other views of the same filters."""
         query = QueryDict(mutable=True)
-        filters = self.filters()
-        for name in FILTER_NAMES:
-            value = filters.get(name)
+        valid = {**self._valid(), **changes}
+        for name in QUERY_NAMES:
+            value = valid.get(name)
             if value:
                 query[name] = "on" if value is True else str(value)
         return query.urlencode()
@@ -71,9 +98,13 @@ class AgendaFilterForm(forms.Form):
         """What `filter_query()` gives for `data` when every value is valid, read without
         the database (unknown parameters dropped, the checkbox read as the form reads it)."""
         query = QueryDict(mutable=True)
-        for name in FILTER_NAMES:
-            if name == "has_seats":
+        for name in QUERY_NAMES:
+            if name in ("has_seats", "for_you"):
                 value = "on" if forms.CheckboxInput().value_from_datadict(data, {}, name) else ""
+            elif name == "q":
+                value = search_normalise(data.get(name) or "")
+            elif name == "view":
+                value = data.get(name) if data.get(name) in ("grid",) else ""
             else:
                 value = data.get(name) or ""
             if value:

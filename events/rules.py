@@ -129,10 +129,13 @@ def has_verified_email(user: User) -> bool:
     return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
-def audience_refusal(session: Session, user: User) -> str:
+def audience_refusal(session: Session, user: User, *, stage: str | None = None) -> str:
+    """Why the person may not register for the session's audience, or ''. Pages pass the
+    `stage` they already read; without it the profile is read."""
     if not session.audience:
         return ""
-    stage = getattr(getattr(user, "profile", None), "career_stage", "")
+    if stage is None:
+        stage = getattr(getattr(user, "profile", None), "career_stage", "")
     if not stage:
         return "This session is for specific career stages: set your career stage in your profile first."
     if stage not in session.audience:

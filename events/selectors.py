@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import CareerPath, User
+from accounts.selectors import profile_interests_for_user
 from accounts.types import AnyUser
 
 from .hooks import free_place_hooks, session_notes
@@ -236,6 +237,16 @@ def sessions_annotate_for_user(*, sessions: list[Session], user: AnyUser) -> Non
     )
     by_session = {r.session_id: r for r in mine}
     held = [r.session for r in mine if r.status == Status.CONFIRMED]
+    stage = None  # read once, when a session has an audience (cached by accounts)
+
+    def refusal(session: Session) -> str:
+        nonlocal stage
+        if not session.audience:
+            return ""
+        if stage is None:
+            stage = profile_interests_for_user(user=user)[0]
+        return audience_refusal(session, user, stage=stage)
+
     for session in sessions:
         registration = by_session.get(session.pk)
         session.my_registration = registration
@@ -250,7 +261,7 @@ def sessions_annotate_for_user(*, sessions: list[Session], user: AnyUser) -> Non
             else first_clash(session, held)
         )
         session.audience_note = (
-            audience_refusal(session, user) if user.is_authenticated and not registration else ""
+            refusal(session) if user.is_authenticated and not registration else ""
         )
     # What apps built on events say about their sessions (a Blood Buddies slot's state).
     notes = session_notes(sessions=sessions, user=user)
@@ -283,17 +294,20 @@ def session_list_for_agenda(
         # The audience list is small JSON; filtering here works on SQLite and PostgreSQL alike.
         sessions = [s for s in sessions if not s.audience or audience in s.audience]
     names: dict[int, list[str]] = {}
+    slugs: dict[int, list[str]] = {}
     links = (
         Session.career_paths.through.objects.filter(
             session_public_q("session__"), session__event=event
         )
         .order_by("careerpath__order", "careerpath__name")
-        .values_list("session_id", "careerpath__name")
+        .values_list("session_id", "careerpath__name", "careerpath__slug")
     )
-    for session_id, name in links:
+    for session_id, name, slug in links:
         names.setdefault(session_id, []).append(name)
+        slugs.setdefault(session_id, []).append(slug)
     for session in sessions:
         session.career_path_names = names.get(session.pk, [])
+        session.career_path_slugs = slugs.get(session.pk, [])
         session_annotate_state(session)
     if has_seats:
         sessions = sessions_with_room(sessions=sessions)

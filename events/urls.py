@@ -10,6 +10,11 @@ urlpatterns = [
     path("events/<slug:slug>/", views.agenda, name="agenda"),
     path("events/<slug:slug>/sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path(
+        "events/<slug:slug>/sessions/<int:pk>/calendar.ics",
+        views.session_ics_download,
+        name="session_ics",
+    ),
+    path(
         "events/<slug:slug>/sessions/<int:pk>/register/",
         views.session_register,
         name="session_register",

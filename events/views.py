@@ -1,11 +1,12 @@
 import gzip
 import hashlib
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,8 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import calendar_token_rotate, profile_ensure
 
-from .calendar import agenda_ics
-from .forms import AgendaFilterForm, RegisterForm
+from .agenda_selectors import agenda_arrange, sessions_search
+from .calendar import agenda_ics, session_ics
+from .forms import FILTER_NAMES, AgendaFilterForm, RegisterForm
 from .hooks import agenda_items_annotate, agenda_sections, session_page_sections
 from .models import Registration
 from .refusals import Code, refusal_message
@@ -25,7 +27,6 @@ from .rules import event_has_ended, registration_stake, session_started_reason
 from .selectors import (
     agenda_group,
     cancel_preview,
-    event_days,
     event_get,
     event_get_current,
     event_list_published,
@@ -46,6 +47,8 @@ from .services.cache import (
     agenda_cache_version,
     agenda_cached,
     agenda_cached_parts,
+    agenda_clock,
+    agenda_event_clock,
     agenda_event_id,
     agenda_event_id_remember,
     agenda_page_get,
@@ -69,11 +72,14 @@ def event_list(request):
 def agenda(request, slug: str):
     event_id = agenda_event_id(slug)
     if event_id is not None and _is_cacheable(request):
-        page = agenda_page_get(_page_key(request, event_id, agenda_cache_version(event_id)))
+        key = _page_key(
+            request, event_id, agenda_cache_version(event_id), clock=agenda_event_clock(event_id)
+        )
+        page = agenda_page_get(key)
         if page is not None:
             return _serve_page(request, page)
     event = event_get(slug=slug)
-    agenda_event_id_remember(slug, event.pk)
+    agenda_event_id_remember(slug, event.pk, dates=(event.tz, event.starts_on, event.ends_on))
     return _agenda(request, event)
 
 
@@ -98,15 +104,33 @@ def _agenda_form(request, event, version: int) -> AgendaFilterForm:
     request, which needs them for the cache key and again to render)."""
     form = getattr(request, "_agenda_form", None)
     if form is None:
-        days = agenda_cached(event.pk, version, "days", lambda: event_days(event=event))
+        # The event's own dates: no query, and a day outside them is not a filter.
+        days = [
+            event.starts_on + timedelta(days=n)
+            for n in range((event.ends_on - event.starts_on).days + 1)
+        ]
         form = request._agenda_form = AgendaFilterForm.normalised(request.GET, days=days)
     return form
+
+
+def _pairs(query: str) -> list[tuple[str, str]]:
+    return [(name, value) for name, values in QueryDict(query).lists() for value in values]
+
+
+def _day_tabs(form, days, *, one_day: bool) -> dict:
+    """Day tabs: on the whole agenda, links to the days on the page (shown one at a time
+    by CSS, no script); on an agenda filtered to one day, links to the other days' pages."""
+    if one_day:
+        tabs = [(d, "?" + form.filter_query(day=d.isoformat())) for d in form.days]
+        return {"tabs": tabs, "all_days_href": "?" + form.filter_query(day=None)}
+    tabs = [(d.day, f"#day-{d.day:%Y%m%d}") for d in days]
+    return {"tabs": tabs, "all_days_href": "#all-days"}
 
 
 def _agenda_body(request, event, version: int) -> str:
     form = _agenda_form(request, event, version)
     filters = form.filters()
-    is_filtered = bool(filters)
+    term, for_you, view = form.search_term(), form.is_for_you(), form.view_mode()
     # Free places change with the clock (a session starts) and with table seats at the lunch,
     # which do not bump the version: that filter is applied afresh on each request.
     has_seats = filters.pop("has_seats", False)
@@ -117,18 +141,36 @@ def _agenda_body(request, event, version: int) -> str:
         f"sessions:{digest}",
         lambda: session_list_for_agenda(event=event, **filters),
     )
+    sessions = sessions_search(sessions=sessions, term=term)
     for session in sessions:
         session_annotate_state(session)  # window labels depend on the clock, not the version
     if has_seats:
         sessions = sessions_with_room(sessions=sessions)
     sessions_annotate_for_user(sessions=sessions, user=request.user)
+    # Card heads for every session the person may see, before "For you" narrows the list.
     _attach_card_heads(event, version, sessions)
+    arranged = agenda_arrange(
+        sessions=sessions, event=event, user=request.user, for_you=for_you, view=view
+    )
     context = {
         "event": event,
         "form": form,
-        "is_filtered": is_filtered,
-        "days": agenda_group(sessions=sessions, event=event),
-        "session_count": len(sessions),
+        "is_filtered": bool(filters) or has_seats,
+        "is_narrowed": bool(filters) or has_seats or bool(term) or for_you,
+        "term": term,
+        "for_you": for_you,
+        "interests": arranged.interests,
+        "picks": arranged.picks,
+        "view": view,
+        "list_query": form.filter_query(view=None),
+        "grid_query": form.filter_query(view="grid"),
+        "for_you_query": form.filter_query(for_you=None if for_you else True),
+        "search_hidden": _pairs(form.filter_query(q=None)),
+        "filter_hidden": _pairs(form.filter_query(**dict.fromkeys(FILTER_NAMES))),
+        **_day_tabs(form, arranged.days, one_day="day" in filters),
+        "local_now": arranged.local_now,
+        "days": arranged.days,
+        "session_count": arranged.session_count,
     }
     return render_to_string("events/_agenda_body.html", context, request=request)
 
@@ -149,27 +191,36 @@ def _is_cacheable(request) -> bool:
     # The anonymous page is the same for everyone: the whole page is cached until the next
     # committed change to the event, unless a flash message must be shown (len() reads the
     # messages without marking them as shown), or it lists only sessions with free places
-    # (which the clock and the lunch's table seats change without a new version).
+    # (which the clock and the lunch's table seats change without a new version), or it is a
+    # search (any text could be typed: searches are filtered from the cached sessions instead,
+    # so they cannot fill the cache).
     return (
         not request.user.is_authenticated
         and not request.GET.get("has_seats")
+        and not request.GET.get("q")
         and not len(messages.get_messages(request))
     )
 
 
-def _page_key(request, event_id: int, version: int, query: str | None = None) -> str:
+def _page_key(
+    request, event_id: int, version: int, query: str | None = None, *, clock: str = ""
+) -> str:
     """Without `query` (before the event is read) the filters are taken as they came; a key
     with an invalid value then simply finds nothing."""
     if query is None:
         query = AgendaFilterForm.raw_filter_query(request.GET)
-    return agenda_page_key(event_id, version, path=request.path, query=query)
+    return agenda_page_key(event_id, version, path=request.path, query=query, clock=clock)
 
 
 def _agenda(request, event):
     version = agenda_cache_version(event.pk)
     cacheable = _is_cacheable(request)
     key = _page_key(
-        request, event.pk, version, _agenda_form(request, event, version).filter_query()
+        request,
+        event.pk,
+        version,
+        _agenda_form(request, event, version).filter_query(),
+        clock=agenda_clock(event.tz, event.starts_on, event.ends_on),
     )
     page = agenda_page_get(key) if cacheable else None
     if page is None:
@@ -194,6 +245,18 @@ def session_detail(request, slug: str, pk: int):
         "page_sections": session_page_sections(session=session, user=request.user),
     }
     return render(request, "events/session_detail.html", context)
+
+
+@require_GET
+def session_ics_download(request, slug: str, pk: int):
+    """ "Add to calendar" of one session: an .ics file of that session alone."""
+    event = event_get(slug=slug)
+    session = session_get(event=event, pk=pk)
+    response = HttpResponse(
+        session_ics(session=session), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
+    return response
 
 
 def _back(request, session):

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import CareerPath, User
 from accounts.selectors import approved_mentor_q, is_approved_mentor
 from accounts.types import AnyUser
+from events.agenda_selectors import for_you_order
 from events.models import (
     Event,
     LunchRotation,
@@ -203,11 +204,8 @@ def lunch_grid(*, session: Session, user: AnyUser) -> LunchGrid:
         seat.rotation.session = session
     by_rotation = {seat.rotation_id: seat for seat in picks}
     by_table = {seat.table_id: seat for seat in picks}
-    interests: set[int] = set()
-    if user.is_authenticated:
-        interests = set(
-            CareerPath.objects.filter(interested_profiles__user=user).values_list("id", flat=True)
-        )
+    # Tables on the person's interests first (by number among equals), each saying why.
+    tables = for_you_order(items=tables, user=user, paths=lambda t: [t.career_path.slug])
     rows = []
     hosted = []
     for table in tables:
@@ -219,9 +217,7 @@ def lunch_grid(*, session: Session, user: AnyUser) -> LunchGrid:
             if user.is_authenticated:
                 _cell_action(cell, by_rotation.get(rotation.pk), by_table.get(table.pk))
             cells.append(cell)
-        rows.append(
-            GridRow(table=table, cells=cells, is_interest=table.career_path_id in interests)
-        )
+        rows.append(GridRow(table=table, cells=cells, is_interest=table.for_you.score > 0))
     if hosted and not is_approved_mentor(user):
         hosted = []  # the links to guest lists only where they open: approved mentors
     return LunchGrid(

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 ANONYMOUS_AGENDA_TTL = 300
 
@@ -78,20 +79,43 @@ def agenda_cached_parts(
 # touching the database. Staff edits of an event or its rooms bump its version, so a slug
 # that stops pointing at a published event misses the page cache and gets its 404.
 _event_ids: dict[str, int] = {}
+# event id -> (time zone, first day, last day): whether its page shows a "now" marker.
+_event_dates: dict[int, tuple] = {}
+
+# While an event runs its page shows a "now" marker and opens on today's tab: a cached page
+# is then also keyed on the clock in steps of this many seconds, so it is never staler.
+NOW_MARKER_STEP = 300
 
 
 def agenda_event_id(slug: str) -> int | None:
     return _event_ids.get(slug)
 
 
-def agenda_event_id_remember(slug: str, event_id: int) -> None:
+def agenda_event_id_remember(slug: str, event_id: int, *, dates: tuple | None = None) -> None:
     _event_ids[slug] = event_id
+    if dates is not None:
+        _event_dates[event_id] = dates
 
 
-def agenda_page_key(event_id: int, version: int, *, path: str, query: str) -> str:
+def agenda_clock(tz, starts_on, ends_on) -> str:
+    """The clock part of a page key: the current step while the event runs in its own zone,
+    else nothing (the page does not change with the clock)."""
+    if starts_on <= timezone.now().astimezone(tz).date() <= ends_on:
+        return f"now{int(time.time() // NOW_MARKER_STEP)}"
+    return ""
+
+
+def agenda_event_clock(event_id: int) -> str:
+    """`agenda_clock` of an event this process has read (before reading it again); an event
+    it does not know yet simply misses, and the page is looked up again once it is read."""
+    dates = _event_dates.get(event_id)
+    return agenda_clock(*dates) if dates else ""
+
+
+def agenda_page_key(event_id: int, version: int, *, path: str, query: str, clock: str = "") -> str:
     """The page's path and its normalised filters, never the raw query string: parameters
     the agenda does not know, or values it does not accept, make no new cache entry."""
-    digest = hashlib.sha256(f"{path}?{query}".encode()).hexdigest()[:20]
+    digest = hashlib.sha256(f"{path}?{query}@{clock}".encode()).hexdigest()[:20]
     return f"agenda:{event_id}:{version}:page:{digest}"
 
 

@@ -229,19 +229,35 @@ def session_actions(context, session) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every part is built with format_html
 
 
+def _card(context, session) -> SafeString:
+    match = getattr(session, "for_you", None)
+    classes = f"session-card kind-{session.kind}"
+    reason = SafeString("")
+    if context["request"].user.is_authenticated and match is not None:
+        if not match.is_open:
+            classes += " is-dimmed"  # not open to the person's stage: shown, not hidden
+        elif match.score:
+            classes += " is-for-you"
+            reason = format_html('<p class="for-you-reason">For you: {}</p>', match.reason)
+    return format_html(
+        '<article class="{}" id="session-{}">{}{}<div class="card-foot">{}</div></article>\n',
+        classes,
+        session.pk,
+        session.card_head,
+        reason,
+        session_actions(context, session),
+    )
+
+
 @register.simple_tag(takes_context=True)
 def session_cards(context, sessions) -> SafeString:
-    """The agenda cards of one time slot: the shared, cached head of each card (`card_head`)
-    followed by its seats and the person's own status and buttons."""
-    return mark_safe(  # noqa: S308 - built with format_html
-        "".join(
-            format_html(
-                '<article class="session-card kind-{}" id="session-{}">{}{}</article>\n',
-                session.kind,
-                session.pk,
-                session.card_head,
-                session_actions(context, session),
-            )
-            for session in sessions
-        )
-    )
+    """The agenda cards of one time slot: the shared, cached head of each card (`card_head`:
+    title, time, room, kind), why it suits the person ("For you"), then its seats and the
+    person's own status and one action."""
+    return mark_safe("".join(_card(context, session) for session in sessions))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def session_card(context, session) -> SafeString:
+    """One agenda card (a cell of the rooms grid)."""
+    return _card(context, session)

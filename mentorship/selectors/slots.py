@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import CareerPath, MentorApproval
 from accounts.selectors import approved_mentor_q, mentor_approval_get
 from accounts.types import AnyUser
+from events.agenda_selectors import for_you_order
 from events.hooks import AgendaSection
 from events.models import Event, Registration, Session, session_public_q
 from events.selectors import session_annotate_state
@@ -78,6 +79,7 @@ def session_mentors_section(*, session: Session, user: AnyUser) -> AgendaSection
         return None
     slot = SpeedMentoringSlot.objects.filter(session=session).first()
     offers = list(offers_active(slot=slot)) if slot is not None else []
+    offers = for_you_order(items=offers, user=user, paths=_expertise_slugs)
     return AgendaSection(
         template="mentorship/_session_mentors.html",
         context={"session": session, "slot": slot, "offers": offers},
@@ -256,8 +258,13 @@ class SlotPage:
         )
 
 
+def _expertise_slugs(offer: MentorOffer) -> list[str]:
+    return [path.slug for path in offer.mentor.profile.expertise.all()]
+
+
 def slot_page(*, slot: SpeedMentoringSlot, user: AnyUser) -> SlotPage:
-    offers = list(offers_active(slot=slot))
+    # Mentors whose expertise meets the person's interests first, each saying why.
+    offers = for_you_order(items=list(offers_active(slot=slot)), user=user, paths=_expertise_slugs)
     staffed = MentorOffer.objects.filter(slot=slot, status=OfferStatus.ACTIVE).count()
     trainee_count = signups_active(slot=slot).count()
     my_offer = my_signup = None

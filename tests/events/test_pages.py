@@ -7,7 +7,7 @@ import pytest
 
 from tests.factories import NY, EventFactory, RoomFactory, SessionFactory, career_path
 
-SESSION_LINK = r'<a href="(/events/{slug}/sessions/(\d+)/)">([^<]+)</a>'
+SESSION_LINK = r'<h4 class="session-title"><a href="(/events/{slug}/sessions/(\d+)/)">([^<]+)</a>'
 
 
 def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
@@ -23,7 +23,7 @@ def listed_titles(response, event) -> list[str]:
 def titles_by_day(response) -> dict[str, list[str]]:
     content = response.content.decode()
     sections = re.findall(
-        r'<section class="agenda-day" aria-labelledby="day-(\d{8})">(.*?)</section>',
+        r'<section class="agenda-day[^"]*" id="day-(\d{8})"[^>]*>(.*?)</section>',
         content,
         flags=re.DOTALL,
     )

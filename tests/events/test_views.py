@@ -6,8 +6,9 @@ import re
 from unittest import mock
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import CareerPath, CareerStage, Profile, User
@@ -498,8 +499,9 @@ def test_anonymous_agenda_shows_the_new_seat_count_right_after_a_registration_co
 # --- query counts stay flat ------------------------------------------------------------------
 
 # What each page costs, whatever the size: a session or registration more adds no query.
-ANONYMOUS_AGENDA_QUERIES = 5  # event, days, career paths, sessions, their paths
-AGENDA_QUERIES = ANONYMOUS_AGENDA_QUERIES + 3  # login session, user, my registrations
+ANONYMOUS_AGENDA_QUERIES = 4  # event, career paths, sessions, their paths (days: the event's)
+# login session, user, my registrations, my stage and interests ("For you"; cached after this)
+AGENDA_QUERIES = ANONYMOUS_AGENDA_QUERIES + 4
 SESSION_PAGE_QUERIES = 6  # login session, user, event, the session, its paths, mine
 MY_AGENDA_QUERIES = 4  # login session, user, profile, my registrations
 
@@ -593,3 +595,14 @@ def test_my_agenda_queries_do_not_grow_with_registrations(
         response = client.get(reverse("events:my_agenda"))
 
     assert response.content.decode().count('<tr id="registration-') == size
+
+
+def test_the_next_agenda_reads_the_persons_interests_from_the_cache(client, event, trainee):
+    build_programme(event, 10, trainee)
+    client.force_login(trainee)
+    agenda(client, event)
+
+    with CaptureQueriesContext(connection) as queries:
+        agenda(client, event)
+
+    assert not [q["sql"] for q in queries.captured_queries if "accounts_profile" in q["sql"]]

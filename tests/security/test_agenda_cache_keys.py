@@ -83,3 +83,36 @@ def test_the_page_of_a_junk_request_does_not_echo_its_parameters(client, event):
     response = client.get(f"/events/{event.slug}/?kind=didactic")
 
     assert "planted-text" not in response.content.decode()
+
+
+def test_searches_are_not_stored_as_pages(client, event):
+    for n in range(20):
+        response = client.get(f"/events/{event.slug}/?q=grant+{n}x")
+        assert response.status_code == 200
+
+    assert cached_pages() == 0
+
+
+def test_a_search_is_answered_from_the_cached_sessions(client, event):
+    client.get(f"/events/{event.slug}/")
+
+    response = client.get(f"/events/{event.slug}/?q=GRANT")
+
+    assert titles(response) == ["Grant writing"]
+
+
+def test_the_list_view_spelt_out_is_the_default_page(client, event):
+    client.get(f"/events/{event.slug}/")
+    client.get(f"/events/{event.slug}/?view=list")
+    client.get(f"/events/{event.slug}/?view=junk")
+
+    assert cached_pages() == 1
+
+
+def test_the_grid_view_gets_its_own_cached_page(client, event):
+    client.get(f"/events/{event.slug}/")
+
+    response = client.get(f"/events/{event.slug}/?view=grid")
+
+    assert 'class="agenda-grid"' in response.content.decode()
+    assert cached_pages() == 2

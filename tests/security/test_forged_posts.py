@@ -220,6 +220,7 @@ TARGETS: dict[str, Target] = {
     "home": Target("anonymous", read_only=True, examples=2),
     "events:agenda": Target("anonymous", lambda s: {"slug": s.slug}, read_only=True, examples=2),
     "events:session_detail": Target("trainee", _session, read_only=True, examples=2),
+    "events:session_ics": Target("anonymous", _session, read_only=True, examples=2),
     "events:session_register": Target(
         "trainee",
         lambda s: {"slug": s.slug, "pk": s.clash},
@@ -251,6 +252,24 @@ TARGETS: dict[str, Target] = {
     "events:calendar_revoke": Target("trainee"),
     # accounts
     "accounts:profile": Target("trainee", fields=_profile, examples=15),
+    "accounts:welcome": Target(
+        "trainee",
+        fields=lambda w: (
+            {
+                key: value
+                for key, value in _profile(w).items()
+                if key
+                in {
+                    "career_stage",
+                    "institution",
+                    "interests",
+                    "accessibility_needs",
+                    "dietary_needs",
+                }
+            }
+            | {"next": ["/"]}
+        ),
+    ),
     "accounts:delete": Target(
         "trainee", fields=lambda w: {"password": [PASSWORD], "confirm": ["on"]}
     ),

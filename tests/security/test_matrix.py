@@ -105,6 +105,11 @@ MATRIX: dict[str, Row] = {
         GET={"pub": every("200"), "draft": every("404")},
         POST={"pub": every("200"), "draft": every("404")},
     ),
+    "events:session_ics": Row(
+        _sides(_talk),
+        GET={"pub": every("200"), "draft": every("404")},
+        POST={"pub": every("405"), "draft": every("405")},
+    ),
     "events:session_register": Row(
         _sides(_talk),
         GET={"pub": every("405"), "draft": every("405")},
