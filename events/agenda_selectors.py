@@ -76,7 +76,7 @@ def interests_for_user(user) -> Interests:
 def sessions_annotate_for_you(*, sessions: list[Session], interests: Interests) -> None:
     """Adds `for_you` (a `for_you.Match`) to each session."""
     for session in sessions:
-        session.for_you = for_you_match(
+        session.for_you = for_you_match(  # type: ignore[attr-defined]  # a page annotation
             paths=getattr(session, "career_path_slugs", []),
             audience=session.audience or [],
             stage=interests.stage,
@@ -103,7 +103,7 @@ def sessions_for_you_picks(*, sessions: list[Session], now: datetime | None = No
     annotated by `sessions_annotate_for_you`)."""
     now = now or timezone.now()
     upcoming = [s for s in sessions if s.starts_at > now]
-    ranked = for_you_rank(upcoming, match=lambda s: s.for_you)
+    ranked = for_you_rank(upcoming, match=lambda s: s.for_you)  # type: ignore[attr-defined]
     return [s for s, match in ranked if match.is_open and match.score > 0][:FOR_YOU_PICKS]
 
 
@@ -136,7 +136,7 @@ def agenda_mark_now(*, days: list[AgendaDay], local_now: datetime | None) -> Non
             slot.is_now = False
             slot.now_before = False
             slot.is_anchor = False
-        if not agenda_day.is_today:
+        if not agenda_day.is_today or local_now is None:
             continue
         for slot in agenda_day.slots:
             slot.is_now = any(s.starts_at <= local_now < s.ends_at for s in slot.sessions)
@@ -149,7 +149,7 @@ def agenda_mark_now(*, days: list[AgendaDay], local_now: datetime | None) -> Non
             upcoming[0].now_before = True
         # Where the page's "Now" link lands: the first running slot, else the next one.
         running = [slot for slot in agenda_day.slots_ahead if slot.is_now]
-        anchor = (running or upcoming or [None])[0]
+        anchor = running[0] if running else (upcoming[0] if upcoming else None)
         if anchor is not None:
             anchor.is_anchor = True
             agenda_day.has_now_anchor = True
@@ -186,7 +186,7 @@ def agenda_arrange(
     sessions_annotate_for_you(sessions=sessions, interests=interests)
     picks = sessions_for_you_picks(sessions=sessions) if interests.is_known else []
     if for_you and interests.is_known:
-        sessions = [s for s in sessions if s.for_you.score > 0]
+        sessions = [s for s in sessions if s.for_you.score > 0]  # type: ignore[attr-defined]
     days = agenda_group(sessions=sessions, event=event)
     local_now = event_local_now(event)
     agenda_mark_now(days=days, local_now=local_now)

@@ -1,5 +1,6 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import CombinedExpression
@@ -394,6 +395,10 @@ def user_get_by_calendar_token(*, token: str) -> User | None:
 class TimeSlot:
     starts_at: datetime
     items: list = field(default_factory=list)
+    # Where the event's "now" stands (set by agenda_mark_now on the agenda).
+    is_now: bool = False
+    now_before: bool = False
+    is_anchor: bool = False
 
     @property
     def sessions(self) -> list:
@@ -404,6 +409,14 @@ class TimeSlot:
 class AgendaDay:
     day: date
     slots: list[TimeSlot] = field(default_factory=list)
+    # Set by the agenda's arrangement (events/agenda_selectors.py): the tab shown first, the
+    # "now" marker's state, and the rooms × time grid when that view is asked for.
+    is_chosen: bool = False
+    is_today: bool = False
+    earlier: list[TimeSlot] = field(default_factory=list)
+    slots_ahead: list[TimeSlot] = field(default_factory=list)
+    has_now_anchor: bool = False
+    grid: Any = None
 
 
 def agenda_group(*, sessions: list, event: Event | None = None) -> list[AgendaDay]:
