@@ -10,6 +10,7 @@ from icalendar import Calendar
 
 from events.models import Registration, Session
 from notifications.models import Notification
+from notifications.services import notifications_dispatch_due
 from tests.admin_form import form_data, page_text
 from tests.factories import (
     NY,
@@ -23,6 +24,7 @@ from tests.factories import (
     UserFactory,
     staff_with,
 )
+from tests.smtp import header
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scheduled_deliveries")]
 
@@ -224,15 +226,18 @@ def test_a_move_shows_who_would_get_a_clash_and_saves_only_once_confirmed(staff_
 
     shown = post_session(staff_client, session, **move_to(at(14, 30), at(15, 30)))
 
-    text = page_text(shown)
     assert shown.status_code == 200
-    assert "Check before moving: 3 people hold a place (2 with a seat, 1 waiting)." in text
-    assert "1 would now have a clash:" in text
-    assert (
+    notice = shown.context["adminform"].form.non_field_errors()
+    assert list(notice) == [
+        "Check before moving: 3 people hold a place (2 with a seat, 1 waiting). The new time is "
+        f"Fri, Dec 6, 2030, 14:30–15:30 EST in {session.room.name}; each is told by email a few "
+        "minutes after saving.",
+        "1 would now have a clash:",
         "amara@example.org (Amara Okafor) also holds a seat in “Grant writing” "
-        "(Fri, Dec 6, 2030, 14:00–15:00 EST)." in text
-    )
-    assert "luis@example.org" not in text
+        "(Fri, Dec 6, 2030, 14:00–15:00 EST).",
+        "Tick “Move it: I have read who it affects” and save again to move it.",
+    ]
+    assert "1 would now have a clash: amara@example.org (Amara Okafor)" in page_text(shown)
     assert Session.objects.get(pk=session.pk).starts_at == at(10)
     assert not Notification.objects.filter(kind="session_changed").exists()
 
@@ -355,3 +360,33 @@ def test_a_forged_cancel_without_the_change_permission_is_refused(client, event)
     assert response.status_code == 403
     assert Session.objects.get(pk=session.pk).cancelled_at is None
     assert Registration.objects.active().filter(session=session).count() == 1
+
+
+def test_each_person_receives_one_cancellation_email_with_the_reason(staff_client, event, mailbox):
+    session = SessionFactory(event=event, title="Giving talks", capacity=1)
+    seated = RegistrationFactory(session=session, confirmed_at=at(8, day=1))
+    waiting = RegistrationFactory(session=session, status=Registration.Status.WAITLISTED)
+
+    cancel(staff_client, [session], "The speaker cannot travel.")
+    notifications_dispatch_due()
+
+    got = sorted((m["to"][0], header(m["message"], "Subject")) for m in mailbox.messages)
+    assert got == sorted((r.user.email, "Cancelled: Giving talks") for r in (seated, waiting))
+    message = next(m["message"] for m in mailbox.messages if m["to"] == [waiting.user.email])
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert "your place on its waitlist is released" in body
+    assert "The speaker cannot travel." in body
+    assert "(America/New_York)" in body
+
+
+def test_a_person_sent_back_to_the_waitlist_is_told_by_email(staff_client, event, mailbox):
+    session = SessionFactory(event=event, title="Giving talks", capacity=2)
+    RegistrationFactory(session=session, confirmed_at=at(8, day=1))
+    latest = RegistrationFactory(session=session, confirmed_at=at(9, day=1))
+
+    post_session(staff_client, session, capacity="1", release_overflow="on")
+    notifications_dispatch_due()
+
+    (message,) = [m["message"] for m in mailbox.messages]
+    assert header(message, "To") == latest.user.email
+    assert header(message, "Subject") == "Back on the waitlist: Giving talks"
