@@ -9,9 +9,11 @@ from events import views as event_views
 from events.lunch import urls as lunch_urls
 
 from . import views
+from .admin_beat import beat_for_superusers_only
 
 admin.site.site_header = "Trainee Career Events — staff"
 admin.site.site_title = "Trainee Career Events"
+beat_for_superusers_only(admin.site)
 
 urlpatterns = [
     path("", event_views.home, name="home"),

@@ -27,8 +27,15 @@ def registration_notes(
     return notes
 
 
-def agenda_ics(*, registrations: list[Registration], user: User | None = None) -> bytes:
-    """Confirmed items only: a cancelled or lost seat disappears from subscribed calendars.
+def agenda_ics(
+    *,
+    registrations: list[Registration],
+    user: User | None = None,
+    cancelled: list[Registration] = (),
+) -> bytes:
+    """Confirmed items, and (`cancelled`) seats in sessions staff cancelled, kept as
+    STATUS:CANCELLED with a higher SEQUENCE so calendar apps show the cancellation; a seat
+    the person gave up disappears from subscribed calendars.
 
     UIDs are stable per registration, SEQUENCE follows the session's, and times carry the
     event's time zone (with its VTIMEZONE), so calendar apps show them correctly anywhere.
@@ -43,8 +50,9 @@ def agenda_ics(*, registrations: list[Registration], user: User | None = None) -
     # Other apps' additions (Blood Buddies rounds), for a person's whole feed.
     extra = calendar_additions(user=user, registrations=registrations) if user else None
     notes = registration_notes(registrations=registrations, extra=extra)
-    for registration in registrations:
-        if registration.status != Registration.Status.CONFIRMED:
+    for registration in [*registrations, *cancelled]:
+        is_cancelled = registration.session.cancelled_at is not None
+        if registration.status != Registration.Status.CONFIRMED and not is_cancelled:
             continue
         session = registration.session
         tz = session.event.tz
@@ -64,8 +72,10 @@ def agenda_ics(*, registrations: list[Registration], user: User | None = None) -
         if session.description:
             description.insert(1, session.description)
         description[1:1] = notes.get(registration.pk, [])
-        item.add("description", "\n\n".join(description))
-        item.add("status", "CONFIRMED")
+        if is_cancelled:
+            description.insert(0, "Cancelled. " + session.cancel_reason)
+        item.add("description", "\n\n".join(description).strip())
+        item.add("status", "CANCELLED" if is_cancelled else "CONFIRMED")
         calendar.add_component(item)
     for other in extra.items if extra else []:
         calendar.add_component(_extra_item(other, host, now))

@@ -94,6 +94,9 @@ mode_links: dict[str, ModeLink] = {}
 registration_note_hooks: list[Callable[..., dict[int, list[str]]]] = []
 agenda_item_hooks: list[Callable[..., None]] = []
 registration_cancelled_hooks: list[Callable[..., None]] = []
+# Names of the people who lead each session besides its speakers (the lunch's table hosts):
+# hook(session_ids=[...]) -> {session_id: {name, ...}}; the speaker clash check reads them.
+session_people_hooks: list[Callable[..., dict[int, set[str]]]] = []
 
 
 @dataclass
@@ -175,3 +178,11 @@ def session_notes(*, sessions: list, user: AnyUser) -> dict[int, SessionNote]:
 def session_page_sections(*, session: Session, user: AnyUser) -> list[AgendaSection]:
     sections = (hook(session=session, user=user) for hook in session_page_hooks)
     return [section for section in sections if section is not None]
+
+
+def session_people(*, session_ids: list[int]) -> dict[int, set[str]]:
+    people: dict[int, set[str]] = {}
+    for hook in session_people_hooks:
+        for pk, names in hook(session_ids=session_ids).items():
+            people.setdefault(pk, set()).update(names)
+    return people

@@ -139,6 +139,9 @@ class Room(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms")
     name = OneLineField(max_length=120)
     location = OneLineField(max_length=200, blank=True, help_text="Building, floor or directions.")
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Seats the room holds; empty means not recorded."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -206,6 +209,9 @@ class Session(models.Model):
     )
     # Bumped whenever the time or place changes, so calendar apps replace their copy (RFC 5545).
     sequence = models.PositiveIntegerField(default=0)
+    # A cancelled session keeps its record (and its people's cancelled places) for history.
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancel_reason = MultiLineField("reason for cancelling", max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -248,6 +254,10 @@ class Session(models.Model):
     def audience_labels(self) -> list[str]:
         labels = dict(CareerStage.choices)
         return [labels.get(stage, stage) for stage in self.audience]
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     @property
     def has_seats_limit(self) -> bool:

@@ -17,6 +17,7 @@ class Code(StrEnum):
 
     UNPUBLISHED = "unpublished"
     STARTED = "started"
+    CANCELLED = "cancelled"
     UNVERIFIED = "unverified"
     WINDOW = "window"
     AUDIENCE = "audience"

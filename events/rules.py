@@ -2,13 +2,14 @@
 message for the person. Every service and page asks these, so the rules live only here."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import User
 
+from .hooks import session_people
 from .models import Event, Registration, Session
 from .refusals import Code, Refusal
 
@@ -146,6 +147,8 @@ def audience_refusal(session: Session, user: User, *, stage: str | None = None) 
 def registration_check_allowed(*, session: Session, user: User) -> None:
     if not session_is_public(session):
         raise Refusal("This session is not open for registration.", Code.UNPUBLISHED)
+    if session.cancelled_at is not None:
+        raise Refusal("This session has been cancelled.", Code.CANCELLED)
     started = session_started_reason(session)
     if started:
         raise Refusal(started, Code.STARTED)
@@ -165,3 +168,98 @@ def cancellation_check_allowed(*, session: Session) -> None:
     started = session_started_reason(session)
     if started:
         raise Refusal(started, Code.STARTED)
+
+
+# --- staff's program rules (admin checks them before saving) ----------------------------------
+
+
+def _span(session: Session) -> str:
+    """ "Fri, Dec 6, 10:00–10:30 America/New_York": a session's time in its event's zone."""
+    tz = session.event.tz
+    start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
+    return f"{start:%a, %b %-d, %H:%M}–{end:%H:%M} {session.event.timezone}"
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def session_schedule_problems(
+    *, session: Session, people: Iterable[str] | None = None
+) -> dict[str, list[str]]:
+    """What keeps a session (saved or not yet) from fitting its event's program, by form
+    field: it ends after it starts, within the event's days, in a room of its own event that
+    holds no other session at the same time, and none of its speakers or hosts (`people`:
+    its speakers and, once saved, the hosts the apps name) is in another session then.
+    Cancelled sessions hold nothing; back-to-back sessions do not overlap."""
+    problems: dict[str, list[str]] = {}
+    event, starts, ends, room = session.event, session.starts_at, session.ends_at, session.room
+    if room is not None and room.event_id != event.pk:
+        problems.setdefault("room", []).append(
+            f"“{room.name}” is a room of “{room.event.name}”, not of “{event.name}”: "
+            "choose one of this event's rooms."
+        )
+        room = None
+    if not (starts and ends):
+        return problems
+    if ends <= starts:
+        problems.setdefault("ends_at", []).append("A session must end after it starts.")
+        return problems
+    tz = event.tz
+    first_day = starts.astimezone(tz).date()
+    last_day = (ends - timedelta(microseconds=1)).astimezone(tz).date()
+    if first_day < event.starts_on or last_day > event.ends_on:
+        problems.setdefault("starts_at", []).append(
+            f"“{event.name}” runs from {event.starts_on:%B %-d} to {event.ends_on:%B %-d, %Y} "
+            f"({event.timezone}): a session must lie within those days."
+        )
+    others = list(
+        Session.objects.filter(
+            event=event, cancelled_at__isnull=True, starts_at__lt=ends, ends_at__gt=starts
+        )
+        .exclude(pk=session.pk)
+        .select_related("event", "room")
+        .order_by("starts_at", "pk")
+    )
+    for other in others:
+        if room is not None and other.room_id == room.pk:
+            problems.setdefault("room", []).append(
+                f"“{room.name}” already holds “{other.title}” ({_span(other)})."
+            )
+    names = {_name_key(n): n for n in (session.speakers if people is None else people)}
+    ids = [other.pk for other in others] + ([session.pk] if session.pk else [])
+    extra = session_people(session_ids=ids) if ids else {}
+    for name in extra.get(session.pk, set()):
+        names.setdefault(_name_key(name), name)
+    for other in others:
+        theirs = {_name_key(n) for n in [*other.speakers, *extra.get(other.pk, set())]}
+        for key in sorted(set(names) & theirs):
+            problems.setdefault("speakers", []).append(
+                f"{names[key]} is also in “{other.title}” ({_span(other)})."
+            )
+    return problems
+
+
+def capacity_above_room_problem(*, session: Session) -> str:
+    """'' unless the session has more seats than its room holds (staff may override)."""
+    room = session.room
+    if session.capacity is None or room is None or room.capacity is None:
+        return ""
+    if session.capacity <= room.capacity:
+        return ""
+    return (
+        f"“{room.name}” holds {room.capacity} people: a capacity of {session.capacity} needs "
+        "“Allow more seats than the room holds” ticked."
+    )
+
+
+def capacity_below_seated_problem(*, session: Session, confirmed: int) -> str:
+    """'' unless the new capacity leaves people who hold a seat without one."""
+    if not session.has_seats_limit or session.capacity >= confirmed:
+        return ""
+    return (
+        f"{confirmed} people hold a seat: a capacity of {session.capacity} is below that. "
+        "Raise it, or tick “Move the latest confirmed people back to the waitlist” "
+        f"({confirmed - session.capacity} would move to the top of the waitlist and be told by "
+        "email)."
+    )

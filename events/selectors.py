@@ -2,7 +2,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -24,6 +34,7 @@ from .rules import (
     registration_has_closed,
     registration_stake,
     session_started_reason,
+    sessions_clash,
 )
 
 Status = Registration.Status
@@ -157,6 +168,59 @@ def registration_first_clash(
     return first_clash(session, others)
 
 
+@dataclass
+class MoveImpact:
+    """What moving a session would do to its people: how many hold a place, and each person
+    with a seat who would now clash with another seat they hold (person, that session)."""
+
+    confirmed: int
+    waitlisted: int
+    clashes: list[tuple[User, Session]]
+
+    @property
+    def registrants(self) -> int:
+        return self.confirmed + self.waitlisted
+
+
+def session_move_impact(*, session: Session, starts_at: datetime, ends_at: datetime) -> MoveImpact:
+    """`session` (as saved) moved to `starts_at`–`ends_at`: the clash rule asked for each of
+    its seated people against their other seats, keeping only clashes the move creates."""
+    counts = (
+        Registration.objects.active()
+        .filter(session=session)
+        .aggregate(
+            confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
+            waitlisted=Count("pk", filter=Q(status=Status.WAITLISTED)),
+        )
+    )
+    moved = Session(
+        pk=session.pk,
+        event=session.event,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        registration_mode=session.registration_mode,
+    )
+    seated = Registration.objects.confirmed().filter(session=session).values("user")
+    held = (
+        Registration.objects.confirmed()
+        .filter(
+            session_public_q("session__"),
+            user__in=seated,
+            session__starts_at__lt=ends_at,
+            session__ends_at__gt=starts_at,
+        )
+        .exclude(session=session)
+        .select_related("user", "session__event")
+        .order_by("user__email", "session__starts_at", "pk")
+    )
+    clashes = [
+        (r.user, r.session)
+        for r in held
+        if sessions_clash(moved, r.session) and not sessions_clash(session, r.session)
+    ]
+    return MoveImpact(counts["confirmed"], counts["waitlisted"], clashes)
+
+
 def registration_get_for_user(*, session: Session, user: User) -> Registration | None:
     """The person's active (confirmed or waitlisted) registration for the session, if any."""
     return Registration.objects.active().filter(session=session, user=user).first()
@@ -219,6 +283,24 @@ def registrations_for_user(*, user: User, event: Event | None = None) -> list[Re
     if event is not None:
         qs = qs.filter(session__event=event)
     return list(qs)
+
+
+def registrations_cancelled_with_session(*, user: User) -> list[Registration]:
+    """The seats the person held in sessions staff cancelled (public ones, yet to end): the
+    calendar feed keeps them as cancelled items, so calendar apps show the cancellation
+    rather than the item silently disappearing."""
+    return list(
+        Registration.objects.filter(
+            session_public_q("session__"),
+            user=user,
+            status=Status.CANCELLED,
+            confirmed_at__isnull=False,
+            cancelled_at=F("session__cancelled_at"),
+            session__ends_at__gt=timezone.now(),
+        )
+        .select_related("session", "session__room", "session__event")
+        .order_by("session__starts_at", "session__title")
+    )
 
 
 def registrations_annotate_clashes(*, registrations: list[Registration]) -> None:

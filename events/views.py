@@ -31,6 +31,7 @@ from .selectors import (
     event_get_current,
     event_list_published,
     registrations_annotate_clashes,
+    registrations_cancelled_with_session,
     registrations_for_user,
     session_annotate_state,
     session_get,
@@ -413,7 +414,11 @@ def my_agenda(request):
 
 def _ics_response(user, filename: str | None = None) -> HttpResponse:
     response = HttpResponse(
-        agenda_ics(registrations=registrations_for_user(user=user), user=user),
+        agenda_ics(
+            registrations=registrations_for_user(user=user),
+            cancelled=registrations_cancelled_with_session(user=user),
+            user=user,
+        ),
         content_type="text/calendar; charset=utf-8",
     )
     if filename:

@@ -19,7 +19,7 @@ class LunchConfig(AppConfig):
             lunch_registration_notes,
         )
         from .notices import LUNCH_NOTICE_KINDS, lunch_notice_details
-        from .selectors import lunch_sessions_with_free_seat
+        from .selectors import lunch_host_names, lunch_sessions_with_free_seat
         from .services import lunch_registration_cancelled
 
         # Lunch emails list the person's tables as they hold them when the mail goes out.
@@ -39,6 +39,8 @@ class LunchConfig(AppConfig):
             text_mine="See or change your tables",
             text_other="Round tables: pick your tables",
         )
+        # Table hosts count as the lunch's speakers in admin's speaker clash check.
+        hooks.hook_add(hooks.session_people_hooks, lunch_host_names)
         # Leaving the lunch frees the person's table seats.
         hooks.hook_add(hooks.registration_cancelled_hooks, lunch_registration_cancelled)
         # Rotations and tables on a `tables` session's admin page, and the lunch's actions.

@@ -579,3 +579,14 @@ def lunch_host_duties_for_user(*, user: User) -> list[HostDuty]:
         table.session = duties[session.pk].session
         duties[session.pk].tables.append(table)
     return list(duties.values())
+
+
+def lunch_host_names(*, session_ids: list[int]) -> dict[int, set[str]]:
+    """The hosts of each lunch's tables, by session: they lead the lunch as speakers lead a
+    talk, so the speaker clash check in admin counts them."""
+    names: dict[int, set[str]] = {}
+    for session_id, name in TableHost.objects.filter(table__session_id__in=session_ids).values_list(
+        "table__session_id", "name"
+    ):
+        names.setdefault(session_id, set()).add(name)
+    return names

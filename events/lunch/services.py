@@ -171,7 +171,10 @@ def _seat_create(
 
 def _cell_promote(session: Session, table: LunchTable, rotation: LunchRotation) -> list[TableSeat]:
     """Fills the cell's free seats from its waitlist in arrival order. Everyone waiting holds
-    the lunch registration already (dropping it drops their picks), so no clash check."""
+    the lunch registration already (dropping it drops their picks), so no clash check. A
+    cancelled lunch promotes nobody: everyone's place is being released."""
+    if session.cancelled_at is not None:
+        return []
     free = table.seats - _confirmed_in_cell(table, rotation)
     if free <= 0:
         return []

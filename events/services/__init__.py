@@ -1,6 +1,7 @@
 """Every write of the events app. Import from here: `from events.services import ...`."""
 
 from .agenda import agenda_import, event_agenda_import, event_create
+from .cancellation import session_cancel
 from .registrations import (
     ClashError,
     registration_cancel,
@@ -24,6 +25,7 @@ __all__ = [
     "registration_create_matched",
     "registration_switch",
     "registrations_release_for_user",
+    "session_cancel",
     "session_update",
     "waitlist_promote",
 ]

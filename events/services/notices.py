@@ -42,6 +42,7 @@ from ..models import Registration, Session, session_public_q
 CHANGE_NOTICE_DELAY = timedelta(minutes=5)
 REASON_MOVED_PAST = "the session moved and this reminder's moment had passed"
 REASON_REGISTRATION_CANCELLED = "the registration was cancelled"
+REASON_SEAT_RELEASED = "staff reduced the seats and the person is back on the waitlist"
 REASON_CHANGE_REVERTED = "the session was changed back before the notice went out"
 
 
@@ -100,6 +101,32 @@ def registration_cancelled(registration: Registration) -> None:
     notifications_cancel(
         key_prefix=f"changed:{registration.session_id}:{registration.pk}:",
         reason=REASON_REGISTRATION_CANCELLED,
+    )
+
+
+def seat_released(registration: Registration) -> None:
+    """Staff cut the seats: the person is back on the waitlist; no reminders for a seat they
+    no longer hold."""
+    notifications_cancel(key_prefix=f"reminder:{registration.pk}:", reason=REASON_SEAT_RELEASED)
+    context = {**session_context(registration.session), "registration_id": registration.pk}
+    notification_enqueue(
+        user=registration.user,
+        kind="seat_released",
+        key=f"reg:{registration.pk}:seat_released:{registration.created_at.isoformat()}",
+        context=context,
+    )
+
+
+def session_cancelled(registration: Registration, *, status: str, reason: str) -> None:
+    """Staff cancelled the session: one email per person (the outbox key), whatever they held;
+    their reminders and pending "changed" notices are dropped."""
+    registration_cancelled(registration)
+    session = registration.session
+    notification_enqueue(
+        user=registration.user,
+        kind="session_cancelled",
+        key=f"session:{session.pk}:cancelled:{registration.user_id}",
+        context={**session_context(session), "status": status, "reason": reason},
     )
 
 

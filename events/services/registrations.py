@@ -5,6 +5,9 @@ rows. The rules themselves live in `events/rules.py` (who may register, the clas
 free-seat rule); the reads they need in `events/selectors.py`.
 """
 
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +18,7 @@ from ..models import Registration, Session
 from ..refusals import Code, Refusal
 from ..rules import (
     cancellation_check_allowed,
+    capacity_below_seated_problem,
     registration_check_allowed,
     registration_stake,
     session_started_reason,
@@ -246,6 +250,38 @@ def waitlist_promote(*, session: Session) -> list[Registration]:
     return promoted
 
 
+def seats_release_latest(*, session: Session, count: int) -> list[Registration]:
+    """The `count` latest confirmed people (by the moment they got their seat) go back to the
+    waitlist, ahead of everyone waiting, keeping their order; each is told by email. Call
+    with the session row locked."""
+    latest = list(
+        Registration.objects.confirmed()
+        .filter(session=session)
+        .select_related("user")
+        .order_by("-confirmed_at", "-id")[:count]
+    )
+    first_waiting = (
+        Registration.objects.waitlisted()
+        .filter(session=session)
+        .order_by("created_at", "id")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    # The waitlist's order is arrival order (created_at, id): a moment just before the first
+    # person waiting puts them at the top.
+    top = min([first_waiting or timezone.now(), *(r.created_at for r in latest)])
+    released = sorted(latest, key=lambda r: (r.confirmed_at, r.pk))
+    for place, registration in enumerate(released):
+        registration.status = Status.WAITLISTED
+        registration.confirmed_at = None
+        registration.created_at = top - timedelta(microseconds=len(released) - place)
+        registration.save(update_fields=["status", "confirmed_at", "created_at", "updated_at"])
+        registration.session = session
+        notices.seat_released(registration)
+    agenda_cache_bump(session.event_id)
+    return released
+
+
 UPDATABLE = {
     "title", "kind", "starts_at", "ends_at", "room", "capacity", "registration_mode", "audience",
     "speakers", "description", "is_published", "registration_opens_at", "registration_closes_at",
@@ -253,8 +289,10 @@ UPDATABLE = {
 
 
 @transaction.atomic
-def session_update(*, session: Session, changes: dict) -> Session:
-    """Staff edits: a move bumps the calendar SEQUENCE; more seats promote from the waitlist."""
+def session_update(*, session: Session, changes: dict, release_overflow: bool = False) -> Session:
+    """Staff edits: a move bumps the calendar SEQUENCE; more seats promote from the waitlist.
+    Fewer seats than people seated is refused, unless `release_overflow`: then the latest
+    confirmed people go back to the top of the waitlist and are told by email."""
     unknown = set(changes) - UPDATABLE
     if unknown:
         raise ValueError(f"not updatable: {sorted(unknown)}")
@@ -269,7 +307,13 @@ def session_update(*, session: Session, changes: dict) -> Session:
     if moved:
         locked.sequence += 1
     locked.full_clean(exclude=["career_paths"])
+    confirmed = Registration.objects.confirmed().filter(session=locked).count()
+    too_few = capacity_below_seated_problem(session=locked, confirmed=confirmed)
+    if too_few and not release_overflow:
+        raise ValidationError({"capacity": too_few})
     locked.save()
+    if too_few:
+        seats_release_latest(session=locked, count=confirmed - locked.capacity)
     notices.session_updated(locked, before=before)
     waitlist_promote(session=locked)
     agenda_cache_bump(locked.event_id)

@@ -185,6 +185,10 @@ def _link(url: str, text: str, session) -> SafeString:
 @register.simple_tag(takes_context=True)
 def session_actions(context, session) -> SafeString:
     """Seats left, the person's status and the buttons for one session."""
+    if session.cancelled_at is not None:  # nothing to take or give up: the record says why
+        return format_html(
+            '<p class="closed cancelled"><strong>Cancelled.</strong> {}</p>', session.cancel_reason
+        )
     registration = getattr(session, "my_registration", None)
     parts = []
     if session.seat_label:
