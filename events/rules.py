@@ -255,11 +255,12 @@ def capacity_above_room_problem(*, session: Session) -> str:
 
 def capacity_below_seated_problem(*, session: Session, confirmed: int) -> str:
     """'' unless the new capacity leaves people who hold a seat without one."""
-    if not session.has_seats_limit or session.capacity >= confirmed:
+    capacity = session.capacity
+    if not session.has_seats_limit or capacity is None or capacity >= confirmed:
         return ""
     return (
-        f"{confirmed} people hold a seat: a capacity of {session.capacity} is below that. "
+        f"{confirmed} people hold a seat: a capacity of {capacity} is below that. "
         "Raise it, or tick “Move the latest confirmed people back to the waitlist” "
-        f"({confirmed - session.capacity} would move to the top of the waitlist and be told by "
+        f"({confirmed - capacity} would move to the top of the waitlist and be told by "
         "email)."
     )
