@@ -17,7 +17,11 @@ from config.csv_safe import csv_download
 from notifications.admin import register_time_zones
 
 from . import admin_announce, hooks
+from .admin_actions import ActionPermissionsMixin, ChangeHistoryMixin
+from .admin_clone import event_clone_action
 from .admin_forms import EventAdminForm, SessionAdminForm
+from .admin_import import agenda_export_action, agenda_import_action
+from .admin_publish import event_publish_action, sessions_publish_action, sessions_unpublish_action
 from .admin_time import (
     EventZoneAdmin,
     EventZoneInline,
@@ -39,8 +43,18 @@ class RoomInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(EventZoneAdmin, admin.ModelAdmin):
+class EventAdmin(ActionPermissionsMixin, ChangeHistoryMixin, EventZoneAdmin, admin.ModelAdmin):
     form = EventAdminForm
+    actions = [
+        event_publish_action,
+        agenda_import_action,
+        agenda_export_action,
+        event_clone_action,
+    ]
+
+    def history_tz(self, obj):
+        return obj.tz
+
     event_path = ""
     list_display = ["name", "slug", "city", "starts_on", "ends_on", "timezone", "is_published"]
     prepopulated_fields = {"slug": ["name"]}
@@ -112,7 +126,7 @@ class RegistrationInline(EventZoneInline, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
+class SessionAdmin(ActionPermissionsMixin, ChangeHistoryMixin, EventZoneAdmin, admin.ModelAdmin):
     form = SessionAdminForm
     list_display = [
         "title",
@@ -201,7 +215,15 @@ class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
     # Apps built on events add inlines and actions for their sessions (the lunch's tables).
     @property
     def actions(self) -> list:
-        return ["announce", *(a for ext in hooks.session_admin_extensions for a in ext.actions)]
+        return [
+            "announce",
+            sessions_publish_action,
+            sessions_unpublish_action,
+            *(a for ext in hooks.session_admin_extensions for a in ext.actions),
+        ]
+
+    def history_tz(self, obj):
+        return obj.event.tz
 
     def get_inlines(self, request, obj):
         extra = [
