@@ -48,13 +48,13 @@ def _set(modeladmin, request, queryset, *, is_published: bool, action: str, titl
     return None
 
 
-@admin.action(description="Publish…", permissions=["change"])
+@admin.action(description="Publish…", permissions=["program"])
 def sessions_publish_action(modeladmin, request, queryset):
     return _set(modeladmin, request, queryset, is_published=True,
                 action="sessions_publish_action", title="Publish sessions")  # fmt: skip
 
 
-@admin.action(description="Take back to draft…", permissions=["change"])
+@admin.action(description="Take back to draft…", permissions=["program"])
 def sessions_unpublish_action(modeladmin, request, queryset):
     return _set(modeladmin, request, queryset, is_published=False,
                 action="sessions_unpublish_action", title="Take sessions back to draft")  # fmt: skip
