@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied
@@ -17,10 +18,16 @@ from django.template.response import TemplateResponse
 
 from config.audit import audit_changes
 
+# Mixins go before the zone mixins and ModelAdmin in a class's bases; typed as ModelAdmin.
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
+
 PROGRAM_PERMISSIONS = ("events.change_event", "events.add_session", "events.change_session")
 
 
-class ActionPermissionsMixin:
+class ActionPermissionsMixin(_AdminBase):
     """`permissions=["program"]` on an action: the program editor's job (change the event, add
     and change its sessions). A POST naming a known action that the person may not run is a
     403, not admin's quiet "No action selected"; nothing runs."""
@@ -34,7 +41,10 @@ class ActionPermissionsMixin:
     def changelist_view(self, request, extra_context=None):
         if request.method == "POST" and "action" in request.POST:
             name = request.POST.get("action", "")
-            known = {known_name for _, known_name, _ in self._get_base_actions()}
+            known = {
+                action if isinstance(action, str) else action.__name__
+                for action in self.actions or []
+            }
             if name in known and name not in self.get_actions(request):
                 raise PermissionDenied
         return super().changelist_view(request, extra_context)
@@ -69,17 +79,19 @@ def one_event(modeladmin, request, queryset):
 def _readable(field, value, tz):
     if isinstance(value, datetime):
         return f"{value.astimezone(tz):%a, %b %-d, %Y, %H:%M} ({tz.key})"
+    if not isinstance(field, forms.ModelChoiceField) or field.queryset is None:
+        return value
     if isinstance(field, forms.ModelMultipleChoiceField):
         pks = [item.pk if isinstance(item, Model) else item for item in (value or [])]
         return sorted(str(obj) for obj in field.queryset.model._default_manager.filter(pk__in=pks))
-    if isinstance(field, forms.ModelChoiceField) and value not in (None, ""):
+    if value not in (None, ""):
         if not isinstance(value, Model):
             value = field.queryset.model._default_manager.filter(pk=value).first()
         return str(value) if value is not None else None
     return value
 
 
-class ChangeHistoryMixin:
+class ChangeHistoryMixin(_AdminBase):
     """Admin's history line for an edit names each changed field with its old and new value
     ("Changed capacity: 40 → 30; room: W230 → W231."), times in the object's event zone,
     instead of admin's bare field names. `history_tz(obj)` gives the zone."""

@@ -48,7 +48,7 @@ def session_fields(session: Session) -> dict:
         "kind": session.kind,
         "starts_at": session.starts_at,
         "ends_at": session.ends_at,
-        "room": session.room.name if session.room_id else "",
+        "room": session.room.name if session.room is not None else "",
         "capacity": session.capacity,
         "registration_mode": session.registration_mode,
         "audience": list(session.audience),
@@ -92,6 +92,8 @@ def room_clashes(event: Event, rows: list[AgendaRow], updated: dict[str, Session
         .select_related("room")
     )
     for session in others:
+        if session.room is None:
+            continue
         taken.setdefault(session.room.name, []).append(
             (
                 session.starts_at,

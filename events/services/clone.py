@@ -17,7 +17,7 @@ from config.audit import audit_record
 from events import hooks
 from events.models import Event, Room, Session
 
-Shift = Callable[[datetime | None], datetime | None]
+Shift = Callable[[datetime], datetime]
 
 
 def clone_shift(*, source: Event, starts_on: date) -> Shift:
@@ -26,13 +26,15 @@ def clone_shift(*, source: Event, starts_on: date) -> Shift:
     days = timedelta(days=(starts_on - source.starts_on).days)
     tz = source.tz
 
-    def shift(moment: datetime | None) -> datetime | None:
-        if moment is None:
-            return None
+    def shift(moment: datetime) -> datetime:
         local = moment.astimezone(tz).replace(tzinfo=None) + days
         return local.replace(tzinfo=tz)
 
     return shift
+
+
+def _maybe(shift: Shift, moment: datetime | None) -> datetime | None:
+    return None if moment is None else shift(moment)
 
 
 @transaction.atomic
@@ -51,8 +53,8 @@ def event_clone(*, source: Event, slug: str, name: str, starts_on: date, by=None
         ends_on=starts_on + (source.ends_on - source.starts_on),
         description=source.description,
         is_published=False,
-        registration_opens_at=shift(source.registration_opens_at),
-        registration_closes_at=shift(source.registration_closes_at),
+        registration_opens_at=_maybe(shift, source.registration_opens_at),
+        registration_closes_at=_maybe(shift, source.registration_closes_at),
         reminder_offsets=list(source.reminder_offsets),
     )
     event.full_clean()
@@ -70,15 +72,15 @@ def event_clone(*, source: Event, slug: str, name: str, starts_on: date, by=None
             kind=session.kind,
             starts_at=shift(session.starts_at),
             ends_at=shift(session.ends_at),
-            room=rooms.get(session.room_id),
+            room=rooms[session.room_id] if session.room_id else None,
             capacity=session.capacity,
             registration_mode=session.registration_mode,
             audience=list(session.audience),
             speakers=list(session.speakers),
             description=session.description,
             is_published=False,
-            registration_opens_at=shift(session.registration_opens_at),
-            registration_closes_at=shift(session.registration_closes_at),
+            registration_opens_at=_maybe(shift, session.registration_opens_at),
+            registration_closes_at=_maybe(shift, session.registration_closes_at),
         )
         copy.career_paths.set(session.career_paths.all())
         for hook in hooks.session_clone_hooks:

@@ -284,5 +284,5 @@ def slot_clone(*, source: Session, copy: Session, shift) -> None:
         rounds=slot.rounds,
         minutes_per_round=slot.minutes_per_round,
         tables=slot.tables,
-        signup_closes_at=shift(slot.signup_closes_at),
+        signup_closes_at=shift(slot.signup_closes_at) if slot.signup_closes_at else None,
     )
