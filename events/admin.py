@@ -51,14 +51,13 @@ class EventAdmin(ActionPermissionsMixin, ChangeHistoryMixin, EventZoneAdmin, adm
         agenda_export_action,
         event_clone_action,
     ]
-
-    def history_tz(self, obj):
-        return obj.tz
-
     event_path = ""
     list_display = ["name", "slug", "city", "starts_on", "ends_on", "timezone", "is_published"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [RoomInline]
+
+    def history_tz(self, obj):
+        return obj.tz
 
     def page_zone(self, request, obj) -> AdminZone:
         # The registration window is typed in the zone the form names (a new event's, or a
