@@ -17,10 +17,14 @@ from config.csv_safe import csv_download
 from notifications.admin import register_time_zones
 
 from . import admin_announce, hooks
+from .admin_actions import ActionPermissionsMixin, ChangeHistoryMixin
 from .admin_cancel import cancel_sessions
 from .admin_checks import SessionCheckedForm
+from .admin_clone import event_clone_action
 from .admin_forms import EventAdminForm
+from .admin_import import agenda_export_action, agenda_import_action
 from .admin_list import SESSION_LIST_FILTERS, seats_column, sessions_annotate_counts
+from .admin_publish import event_publish_action, sessions_publish_action, sessions_unpublish_action
 from .admin_time import (
     EventZoneAdmin,
     EventZoneInline,
@@ -43,12 +47,21 @@ class RoomInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(EventZoneAdmin, admin.ModelAdmin):
+class EventAdmin(ActionPermissionsMixin, ChangeHistoryMixin, EventZoneAdmin, admin.ModelAdmin):
     form = EventAdminForm
+    actions = [
+        event_publish_action,
+        agenda_import_action,
+        agenda_export_action,
+        event_clone_action,
+    ]
     event_path = ""
     list_display = ["name", "slug", "city", "starts_on", "ends_on", "timezone", "is_published"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [RoomInline]
+
+    def history_tz(self, obj):
+        return obj.tz
 
     def page_zone(self, request, obj) -> AdminZone:
         # The registration window is typed in the zone the form names (a new event's, or a
@@ -130,7 +143,7 @@ class RegistrationInline(EventZoneInline, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
+class SessionAdmin(ActionPermissionsMixin, ChangeHistoryMixin, EventZoneAdmin, admin.ModelAdmin):
     form = SessionCheckedForm
     list_display = [
         "title",
@@ -259,8 +272,13 @@ class SessionAdmin(EventZoneAdmin, admin.ModelAdmin):
         return [
             "announce",
             "cancel_sessions",
+            sessions_publish_action,
+            sessions_unpublish_action,
             *(a for ext in hooks.session_admin_extensions for a in ext.actions),
         ]
+
+    def history_tz(self, obj):
+        return obj.event.tz
 
     def get_inlines(self, request, obj):
         extra = [

@@ -23,6 +23,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import escape
 
+from config.audit import audit_record
 from notifications.forms import AnnouncementForm
 
 from .models import Session
@@ -122,6 +123,12 @@ def _send(model_admin, request, token: str, draft: dict):
             created_by=request.user,
         )
         sent += announcement.recipient_count
+        audit_record(
+            user=request.user,
+            obj=session,
+            message=f"Announcement “{draft['subject']}” queued for "
+            f"{people(announcement.recipient_count)}.",
+        )
     model_admin.message_user(request, f"Announcement queued for {people(sent)}.", messages.SUCCESS)
     return None
 

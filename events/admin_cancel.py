@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 
+from config.audit import audit_record
 from config.text import MultiLineField
 
 from .models import Registration, Session
@@ -49,6 +50,11 @@ def cancel_sessions(model_admin, request, queryset):
                 model_admin.message_user(request, exc.messages[0], messages.ERROR)
                 continue
             told = len({registration.user_id for registration in released})
+            audit_record(
+                user=request.user,
+                obj=session,
+                message=f"Cancelled: {form.cleaned_data['reason']} ({told} told by email).",
+            )
             model_admin.message_user(
                 request,
                 f"Cancelled “{session.title}”: {told} "

@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from django.core.exceptions import ValidationError
 
 from accounts.models import CareerPath, CareerStage
+from config.csv_safe import FORMULA_STARTS, SafeWriter
 
 from .models import Room, Session, validate_speakers
 
@@ -72,6 +73,14 @@ def _text_problems(value: dict[str, str]) -> list[str]:
     return problems
 
 
+def _unguard(value: str) -> str:
+    """Undoes the export's spreadsheet guard (`config.csv_safe`): a leading `'` before a sign
+    a spreadsheet would run, so an exported file imports back as it was."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
 def parse_agenda(text: str) -> list[AgendaRow]:
     """Returns the rows, or raises AgendaError listing every problem found."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
@@ -105,7 +114,7 @@ def parse_agenda(text: str) -> list[AgendaRow]:
         if None in raw or any(v is None for v in raw.values()):
             problems.append(f"line {line}: expected {len(COLUMNS)} columns")
             continue
-        value = {k.strip(): (v or "").strip() for k, v in raw.items()}
+        value = {k.strip(): _unguard((v or "").strip()) for k, v in raw.items()}
         if not any(value.values()):
             continue
         errors: list[str] = []
@@ -193,3 +202,44 @@ def parse_agenda(text: str) -> list[AgendaRow]:
     if not rows:
         raise AgendaError(["the file has no sessions"])
     return rows
+
+
+def session_export_key(session: Session) -> str:
+    """The key a session has in an export: its own, or one made from its id for a session
+    made by hand (the import recognizes it, so a round trip updates that session)."""
+    return session.key or f"session-{session.pk}"
+
+
+def agenda_write_csv(*, event, out) -> int:
+    """The event's program in the import format (drafts included: this is for staff), so a
+    file exported, edited and imported again updates the same sessions. Returns the count."""
+    writer = SafeWriter(out)
+    writer.writerow(COLUMNS)
+    sessions = (
+        Session.objects.filter(event=event)
+        .select_related("room", "event")
+        .prefetch_related("career_paths")
+        .order_by("starts_at", "pk")
+    )
+    count = 0
+    for session in sessions:
+        start, end = session.local_start(), session.local_end()
+        writer.writerow(
+            [
+                session_export_key(session),
+                session.title,
+                session.kind,
+                start.date().isoformat(),
+                f"{start:%H:%M}",
+                f"{end:%H:%M}",
+                session.room.name if session.room_id else "",
+                "" if session.capacity is None else session.capacity,
+                session.registration_mode,
+                ";".join(session.audience),
+                ";".join(sorted(p.slug for p in session.career_paths.all())),
+                ";".join(session.speakers),
+                session.description,
+            ]
+        )
+        count += 1
+    return count

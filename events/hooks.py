@@ -27,6 +27,10 @@ never imports them: dependencies point one way. An app registers its hooks in it
   person's table seats).
 - `mode_links[mode]`: a `ModeLink`, the link an agenda card shows for a registration mode
   whose place is taken on the app's own page (the lunch's grid of tables).
+- `session_clone_hooks`: `fn(*, source, copy, shift) -> None`, called when staff clone an
+  event, for each session copied (`shift` moves a datetime to the new dates): an app copies
+  its settings for the session (lunch rotations and tables, a Blood Buddies slot), never
+  anyone's place in it.
 - `session_admin_extensions`: inlines, actions and an after-save step that an app adds to the
   session's admin page for the sessions it concerns.
 
@@ -97,6 +101,7 @@ registration_cancelled_hooks: list[Callable[..., None]] = []
 # Names of the people who lead each session besides its speakers (the lunch's table hosts):
 # hook(session_ids=[...]) -> {session_id: {name, ...}}; the speaker clash check reads them.
 session_people_hooks: list[Callable[..., dict[int, set[str]]]] = []
+session_clone_hooks: list[Callable[..., None]] = []
 
 
 @dataclass

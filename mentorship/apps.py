@@ -47,3 +47,8 @@ class MentorshipConfig(AppConfig):
 
         # A declined mentor's held offers free their tables.
         register_mentor_declined_hook(mentor_offers_release)
+
+        from .services.signups import slot_clone
+
+        # A cloned event's Blood Buddies sessions keep their slot settings.
+        hooks.hook_add(hooks.session_clone_hooks, slot_clone)

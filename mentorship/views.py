@@ -340,7 +340,7 @@ def review_publish(request, session_id: int):
         return _confirm(request, slot, "review_publish_confirm.html", review=review, people=people)
     _act(
         request,
-        lambda: services.schedule_publish(slot=slot),
+        lambda: services.schedule_publish(slot=slot, by=request.user),
         lambda emailed: (
             (
                 messages.SUCCESS,
@@ -421,7 +421,7 @@ def review_repair(request, session_id: int):
     slot = selectors.slot_get_for_staff(session_id=session_id)
     _act(
         request,
-        lambda: services.schedule_repair(slot=slot),
+        lambda: services.schedule_repair(slot=slot, by=request.user),
         lambda result: (
             (
                 messages.SUCCESS,

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from config.admin_time import UTC, UTC_ZONE, AdminZone, ZoneAdminMixin, moment_column
+from config.audit import audit_record
 
 from .models import Announcement, Notification, NotificationPreference
 from .services import notification_resend
@@ -119,6 +120,7 @@ class NotificationAdmin(ZoneAdminMixin, admin.ModelAdmin):
                 skipped += 1
             else:
                 queued += 1
+                audit_record(user=request.user, obj=notification, message="Resent.")
         if queued:
             self.message_user(request, f"{queued} queued for delivery.", messages.SUCCESS)
         if skipped:

@@ -20,7 +20,7 @@ class LunchConfig(AppConfig):
         )
         from .notices import LUNCH_NOTICE_KINDS, lunch_notice_details
         from .selectors import lunch_host_names, lunch_sessions_with_free_seat
-        from .services import lunch_registration_cancelled
+        from .services import lunch_clone, lunch_registration_cancelled
 
         # Lunch emails list the person's tables as they hold them when the mail goes out.
         for kind in LUNCH_NOTICE_KINDS:
@@ -43,6 +43,8 @@ class LunchConfig(AppConfig):
         hooks.hook_add(hooks.session_people_hooks, lunch_host_names)
         # Leaving the lunch frees the person's table seats.
         hooks.hook_add(hooks.registration_cancelled_hooks, lunch_registration_cancelled)
+        # A cloned event's lunch keeps its rotations and tables.
+        hooks.hook_add(hooks.session_clone_hooks, lunch_clone)
         # Rotations and tables on a `tables` session's admin page, and the lunch's actions.
         hooks.hook_add(
             hooks.session_admin_extensions,

@@ -483,3 +483,36 @@ def lunch_table_ensure(
             row.user = data["user"]
             row.save(update_fields=["user"])
     return table, created
+
+
+def lunch_clone(*, source: Session, copy: Session, shift) -> None:
+    """`hooks.session_clone_hooks`: a cloned lunch gets the rotations (moved to the new dates)
+    and the tables with their hosts' names and bios. Not the hosts' accounts (staff link next
+    year's hosts again) and no seat."""
+    LunchRotation.objects.bulk_create(
+        LunchRotation(
+            session=copy,
+            number=rotation.number,
+            starts_at=shift(rotation.starts_at),
+            ends_at=shift(rotation.ends_at),
+        )
+        for rotation in source.lunch_rotations.all()
+    )
+    for table in source.lunch_tables.prefetch_related("hosts"):
+        table_copy = LunchTable.objects.create(
+            session=copy,
+            number=table.number,
+            career_path_id=table.career_path_id,
+            title=table.title,
+            seats=table.seats,
+        )
+        TableHost.objects.bulk_create(
+            TableHost(
+                table=table_copy,
+                name=host.name,
+                role=host.role,
+                organisation=host.organisation,
+                bio=host.bio,
+            )
+            for host in table.hosts.all()
+        )

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from accounts.models import CareerPath
 from events.agenda_csv import AgendaRow
+from events.agenda_diff import room_clashes, sessions_by_key
 from events.models import Event, Room, Session
 
 from .cache import agenda_cache_bump
@@ -32,21 +33,31 @@ def event_create(
 
 
 @transaction.atomic
-def agenda_import(*, event: Event, rows: list[AgendaRow]) -> dict[str, int]:
-    """Creates or updates the sessions by key; all rows or none.
+def agenda_import(
+    *, event: Event, rows: list[AgendaRow], publish: bool = True, check_rooms: bool = False
+) -> dict[str, int]:
+    """Creates or updates the sessions by key; all rows or none. New sessions are published
+    unless `publish` is False (drafts); an updated session keeps its state. With
+    `check_rooms` (admin's import) a room holding two sessions at once refuses the file.
 
     A moved session gets its calendar SEQUENCE bumped so subscribed calendars update.
     """
     paths = {path.slug: path for path in CareerPath.objects.all()}
     rooms = {room.name: room for room in Room.objects.filter(event=event)}
-    existing = {
-        s.key: s
-        # of=("self",): the default ordering joins the nullable room, and PostgreSQL refuses
-        # FOR UPDATE on the nullable side of an outer join.
+    found = sessions_by_key(event, [r.key for r in rows])
+    # of=("self",): the default ordering joins the nullable room, and PostgreSQL refuses
+    # FOR UPDATE on the nullable side of an outer join.
+    locked = {
+        s.pk: s
         for s in Session.objects.select_for_update(of=("self",)).filter(
-            event=event, key__in=[r.key for r in rows]
+            pk__in=[s.pk for s in found.values()]
         )
     }
+    existing = {key: locked[s.pk] for key, s in found.items()}
+    if check_rooms:
+        clashes = room_clashes(event, rows, existing)
+        if clashes:
+            raise ValidationError(clashes)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for row in rows:
         room = None
@@ -68,7 +79,7 @@ def agenda_import(*, event: Event, rows: list[AgendaRow]) -> dict[str, int]:
         }
         session = existing.get(row.key)
         if session is None:
-            session = Session(event=event, key=row.key, **values)
+            session = Session(event=event, key=row.key, is_published=publish, **values)
             counts["created"] += 1
         else:
             changed = [name for name, value in values.items() if getattr(session, name) != value]
@@ -77,6 +88,8 @@ def agenda_import(*, event: Event, rows: list[AgendaRow]) -> dict[str, int]:
             if not changed and not paths_changed:
                 counts["unchanged"] += 1
                 continue
+            if not session.key:  # a hand-made session, exported as "session-<id>"
+                session.key = row.key
             if {"starts_at", "ends_at", "room"} & set(changed):
                 session.sequence += 1
             for name, value in values.items():
@@ -106,6 +119,7 @@ def event_agenda_import(
     name: str = "",
     timezone: str = "",
     city: str = "",
+    publish: bool = True,
 ) -> tuple[Event, bool, dict[str, int]]:
     """The `import_agenda` use case: the event (made with `create`) and its sessions, or nothing."""
     event = Event.objects.filter(slug=slug).first()
@@ -114,4 +128,4 @@ def event_agenda_import(
         if not create:
             raise ValidationError(f"no event “{slug}” (use --create to make it)")
         event = event_create(slug=slug, name=name or slug, timezone=timezone, city=city, rows=rows)
-    return event, created, agenda_import(event=event, rows=rows)
+    return event, created, agenda_import(event=event, rows=rows, publish=publish)

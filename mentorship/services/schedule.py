@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import approved_mentor_q
+from config.audit import audit_record
 from events.models import Registration
 from events.rules import session_is_public
 from events.services.cache import agenda_cache_bump
@@ -169,7 +170,7 @@ def schedule_check_session_public(slot: SpeedMentoringSlot) -> None:
 
 
 @transaction.atomic
-def schedule_publish(*, slot: SpeedMentoringSlot) -> int:
+def schedule_publish(*, slot: SpeedMentoringSlot, by: User | None = None) -> int:
     """Publishes the draft; returns how many people were emailed (0 when it was already
     published: each person gets one email, ever, for the publication)."""
     slot = lock_slot(slot)
@@ -190,6 +191,7 @@ def schedule_publish(*, slot: SpeedMentoringSlot) -> int:
         slot=slot, user_ids=mentors.values_list("mentor_id", flat=True)
     )
     _touch_registrations(slot, people)
+    audit_record(user=by, obj=slot, message=f"Published the matching; {len(people)} emailed.")
     return len(people)
 
 
@@ -370,7 +372,7 @@ def _fill_round(
 
 
 @transaction.atomic
-def schedule_repair(*, slot: SpeedMentoringSlot) -> RepairResult:
+def schedule_repair(*, slot: SpeedMentoringSlot, by: User | None = None) -> RepairResult:
     """Re-fills the conversations cancelled since the last repair and notifies only the
     people whose rounds changed. Nothing to repair: nothing happens, nobody is emailed."""
     slot = lock_slot(slot)
@@ -431,4 +433,10 @@ def schedule_repair(*, slot: SpeedMentoringSlot) -> RepairResult:
     slot.save(update_fields=["revision", "updated_at"])
     notices.schedule_changed(slot=slot, user_ids=changed)
     _touch_registrations(slot, changed)
+    audit_record(
+        user=by,
+        obj=slot,
+        message=f"Repaired the matching: {len(added)} of {len(cancelled)} cancelled "
+        f"conversations re-filled; {len(changed)} told.",
+    )
     return RepairResult(cancelled=len(cancelled), added=len(added), notified=len(changed))

@@ -270,3 +270,19 @@ def trainee_signup_withdraw(*, slot: SpeedMentoringSlot, trainee: User) -> Train
     if _active_registration(slot, trainee) is not None:
         registration_cancel_core(session=slot.session, user=trainee)
     return signup
+
+
+def slot_clone(*, source: Session, copy: Session, shift) -> None:
+    """`hooks.session_clone_hooks`: a cloned Blood Buddies session keeps its slot's settings
+    (rounds, minutes, tables, sign-up deadline moved to the new dates); no offer, sign-up or
+    matching."""
+    slot = SpeedMentoringSlot.objects.filter(session=source).first()
+    if slot is None:
+        return
+    SpeedMentoringSlot.objects.create(
+        session=copy,
+        rounds=slot.rounds,
+        minutes_per_round=slot.minutes_per_round,
+        tables=slot.tables,
+        signup_closes_at=shift(slot.signup_closes_at) if slot.signup_closes_at else None,
+    )

@@ -5,6 +5,7 @@ first; cancelling releases every place, tells each person once and the feed says
 import datetime as dt
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.test import Client
 from icalendar import Calendar
 
@@ -321,6 +322,12 @@ def test_cancel_releases_every_place_tells_each_person_once_and_keeps_the_record
     )
     assert not Notification.objects.filter(kind="registration_cancelled").exists()
     assert told.get(user=waiting.user).context["reason"] == "The speaker cannot travel."
+    history = LogEntry.objects.filter(
+        object_id=str(session.pk), change_message__startswith="Cancelled"
+    )
+    assert list(history.values_list("change_message", flat=True)) == [
+        "Cancelled: The speaker cannot travel. (2 told by email)."
+    ]
 
 
 def test_the_feed_shows_the_cancelled_session_as_cancelled(staff_client, client, event):

@@ -6,6 +6,7 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -324,3 +325,32 @@ def test_confirmation_pages_are_for_holders_of_the_change_permission_only(pairs,
     response = logged_in(person).get(url(name, slot), {"user": a.mentor_id})
 
     assert response.status_code == 403
+
+
+# --- the audit trail --------------------------------------------------------------------------
+
+
+def slot_history(slot) -> list[tuple[int, str]]:
+    return [
+        (entry.user_id, entry.get_change_message())
+        for entry in LogEntry.objects.filter(
+            content_type__model="speedmentoringslot", object_id=str(slot.pk)
+        ).order_by("pk")
+    ]
+
+
+def test_publishing_and_repairing_from_the_review_are_in_the_slot_history(slot, staff):
+    offer_for(slot)
+    signup_for(slot)
+    schedule_draft(slot=slot)
+    client = logged_in(staff)
+
+    client.post(url("review_publish", slot))
+    met = Meeting.objects.get(slot=slot).signup.trainee
+    participant_mark_absent(slot=slot, user=met)
+    client.post(url("review_repair", slot))
+
+    assert slot_history(slot) == [
+        (staff.pk, "Published the matching; 2 emailed."),
+        (staff.pk, "Repaired the matching: 0 of 1 cancelled conversations re-filled; 1 told."),
+    ]

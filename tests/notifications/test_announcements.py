@@ -7,6 +7,7 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.admin.models import LogEntry
 
 from events.services import registration_create
 from notifications.models import Announcement, Notification
@@ -220,3 +221,12 @@ def test_sending_the_same_preview_twice_sends_once(client, staff, session):
     assert "no longer waiting to be sent" in again.content.decode()
     assert Announcement.objects.count() == 1
     assert Notification.objects.filter(kind="announcement").count() == 1
+
+
+def test_sent_announcement_is_a_line_in_the_session_history(client, staff, session):
+    preview = compose(client, session)
+    step(client, session, preview, "send")
+
+    [entry] = LogEntry.objects.filter(object_id=str(session.pk), content_type__model="session")
+    assert entry.get_change_message() == "Announcement “Room change” queued for 1 person."
+    assert entry.user_id == staff.pk

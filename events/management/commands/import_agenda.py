@@ -21,8 +21,14 @@ class Command(BaseCommand):
             "--timezone", default="America/New_York", help="Time zone of a created event."
         )
         parser.add_argument("--city", default="", help="City of a created event.")
+        parser.add_argument(
+            "--draft",
+            action="store_true",
+            help="Create new sessions as drafts (unseen until published in admin); "
+            "sessions that exist keep their state.",
+        )
 
-    def handle(self, *args, slug, file, create, name, timezone, city, **options):
+    def handle(self, *args, slug, file, create, name, timezone, city, draft, **options):
         try:
             text = Path(file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -38,7 +44,13 @@ class Command(BaseCommand):
 
         try:
             event, created, counts = event_agenda_import(
-                slug=slug, rows=rows, create=create, name=name, timezone=timezone, city=city
+                slug=slug,
+                rows=rows,
+                create=create,
+                name=name,
+                timezone=timezone,
+                city=city,
+                publish=not draft,
             )
         except ValidationError as exc:
             raise CommandError(
