@@ -99,6 +99,6 @@ def listening_report(*, event: Event) -> Report:
     rows += [
         ReportRow("groups", "groups", "planned", len(groups)),
         ReportRow("groups", "groups", "filled", filled),
-        ReportRow("groups", "group places", "taken", places),
+        ReportRow("groups", "group places", "places taken", places),
     ]
     return Report(rows=rows)
