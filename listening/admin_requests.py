@@ -7,6 +7,7 @@ other staff without the permission do not see the app at all."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import models
 from django.template.response import TemplateResponse
 
 from .forms import DecisionForm
@@ -35,7 +36,7 @@ class ReviewerOnlyMixin:
 
 
 class _ListFilter(admin.SimpleListFilter):
-    enum: type
+    enum: type[models.TextChoices]
     field: str
 
     def lookups(self, request, model_admin):

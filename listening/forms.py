@@ -47,6 +47,7 @@ class ListeningRequestForm(forms.Form):
     def __init__(self, *args, availability_choices, zone: str, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["availability"]
+        assert isinstance(field, forms.MultipleChoiceField)
         field.choices = availability_choices
         field.help_text = f"Days and times in {zone} time, the event's zone."
 

@@ -1,16 +1,17 @@
 """A member's request (`/listening/`, withdraw) and the reviewers' report. Thin: a form, one
 service call, an answer."""
 
+import io
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.csv_safe import SafeWriter
+from config.csv_safe import csv_download, csv_writer
 
 from .forms import ListeningRequestForm
 from .selectors.report import listening_report
@@ -126,10 +127,11 @@ def report(request):
 def report_csv(request):
     _reviewer_only(request)
     event = _event(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="listening-report-{event.slug}.csv"'
-    writer = SafeWriter(response)
+    out = io.StringIO()
+    writer = csv_writer(out)
     writer.writerow(["measure", "value", "count"])
     for row in listening_report(event=event).rows:
         writer.writerow([row.measure, row.value, row.shown])
+    response = csv_download(f"listening-report-{event.slug}.csv")
+    response.write(out.getvalue())
     return response

@@ -109,3 +109,26 @@ def test_report_is_refused_to_staff_and_superusers_without_the_permission(
     for person in (superuser, UserFactory(is_staff=True), UserFactory()):
         client.force_login(person)
         assert client.get(url).status_code == 403
+
+
+def test_report_csv_is_never_kept_by_a_shared_cache(client, reviewer, listening_event):
+    client.force_login(reviewer)
+
+    response = client.get(REPORT_CSV)
+
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_report_costs_the_same_queries_for_few_or_many_requests(
+    client, reviewer, listening_event, django_assert_max_num_queries, size
+):
+    for _ in range(size):
+        request = ListeningRequestFactory(event=listening_event)
+        InterviewBookingFactory(slot=InterviewSlotFactory(event=listening_event), user=request.user)
+        GroupPlaceFactory(group=BelongingGroupFactory(event=listening_event), user=request.user)
+    client.force_login(reviewer)
+
+    with django_assert_max_num_queries(12):
+        assert client.get(REPORT).status_code == 200
