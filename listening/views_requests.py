@@ -49,8 +49,12 @@ def index(request):
                 try:
                     listening_request_submit(event=event, user=request.user, data=form.cleaned_data)
                 except ValidationError as exc:
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
+                    # A rule of the service (a field's) or a refusal of the whole request.
+                    errors = (
+                        exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+                    )
+                    for field, messages_ in errors.items():
+                        form.add_error(field if field in form.fields else None, messages_)
                 else:
                     messages.success(
                         request,
