@@ -259,11 +259,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+# Listening-session requests, bookings and places are deleted this many days after the event.
+LISTENING_RETENTION_DAYS = env.int("LISTENING_RETENTION_DAYS", default=90)
 CELERY_BEAT_SCHEDULE = {
     # Safety net for the outbox: anything due and unsent (broker was down, worker died) goes out.
     "notifications-dispatch-due": {
         "task": "notifications.tasks.notifications_dispatch_due_task",
         "schedule": 60.0,
+    },
+    # Listening-session data goes LISTENING_RETENTION_DAYS after its event (docs/listening.md).
+    "listening-purge": {
+        "task": "listening.tasks.listening_data_purge_task",
+        "schedule": 24 * 60 * 60.0,
     },
 }
 # A publish must not hang a web request when the broker is down; the dispatcher catches up.

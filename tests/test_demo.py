@@ -19,7 +19,7 @@ from events.models import Event, Room, Session
 
 ROOT = Path(__file__).resolve().parents[1]
 
-ROLES = ["trainee", "mentor", "staff"]
+ROLES = ["trainee", "mentor", "staff", "reviewer", "facilitator"]
 
 
 def load_demo() -> str:
@@ -75,8 +75,8 @@ def test_load_demo_twice_gives_the_same_rows():
     assert counts() == first
     assert first["events"] == 1
     assert first["sessions"] > 20
-    assert first["users"] == 3
-    assert first["email addresses"] == 3
+    assert first["users"] == len(ROLES)
+    assert first["email addresses"] == len(ROLES)
 
 
 @pytest.mark.django_db
@@ -154,6 +154,28 @@ def test_only_the_demo_staff_account_opens_the_staff_area(client, role, status):
     response = client.get("/admin/")
 
     assert response.status_code == status
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "status"), [("reviewer", 200), ("staff", 403), ("facilitator", 403)]
+)
+def test_only_the_demo_reviewer_opens_the_listening_report(client, role, status):
+    email, password = credentials(load_demo())[role]
+    client.post("/accounts/login/", {"login": email, "password": password})
+
+    response = client.get("/listening/report/?event=ash-2019")
+
+    assert response.status_code == status
+
+
+@pytest.mark.django_db
+def test_demo_agenda_links_its_listening_items_to_the_request_page(client):
+    load_demo()
+
+    content = client.get("/listening/?event=ash-2019").content.decode()
+
+    assert "Conversations on Belonging." in content
 
 
 @pytest.mark.django_db

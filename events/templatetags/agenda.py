@@ -171,8 +171,8 @@ def _seat_actions(context, session, registration) -> SafeString:
 
 INFORMATION_ONLY = (
     "Information only: there is nothing to book here. These are private, virtual "
-    "conversations. To take part, send a request on this site once requests open; staff "
-    "review each request and email the details to those accepted."
+    "conversations. To take part, send a request on the listening sessions page; "
+    "reviewers read each request and email the details to those accepted."
 )
 
 

@@ -16,8 +16,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scheduled_deliveri
 
 HOW_TO_TAKE_PART = (
     "Information only: there is nothing to book here. These are private, virtual "
-    "conversations. To take part, send a request on this site once requests open; staff "
-    "review each request and email the details to those accepted."
+    "conversations. To take part, send a request on the listening sessions page; "
+    "reviewers read each request and email the details to those accepted."
 )
 
 

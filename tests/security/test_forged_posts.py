@@ -46,6 +46,7 @@ from tests.admin_form import form_data, page_text
 from tests.conftest import cache_clear
 from tests.events.lunch.conftest import lunch_make
 from tests.factories import NY, PASSWORD, EventFactory, SessionFactory, UserFactory
+from tests.listening.conftest import listening_sessions, request_data
 from tests.mentorship.conftest import (
     make_mentor,
     make_slot,
@@ -107,7 +108,9 @@ def build_world() -> SimpleNamespace:
     trainee = make_trainee("Tara Trainee", email="trainee@forge.example", institution="Bayview")
     mentor = make_mentor("Dr. Mo Mentor", email="mentor@forge.example", expertise=["industry"])
     staff = UserFactory(email="staff@forge.example", is_staff=True, is_superuser=True)
-    ours = _programme(EventFactory(slug="forge-a"), trainee=trainee, mentor=mentor)
+    ours_event = EventFactory(slug="forge-a")
+    listening_sessions(ours_event)  # the listening request form asks about their days
+    ours = _programme(ours_event, trainee=trainee, mentor=mentor)
     theirs = _programme(
         EventFactory(slug="forge-b"),
         trainee=make_trainee("Other Trainee", email="other@forge.example"),
@@ -382,6 +385,15 @@ TARGETS: dict[str, Target] = {
     ),
     "mentorship:connections": Target("trainee", read_only=True, examples=2),
     "mentorship:feedback_summary": Target("staff", read_only=True, examples=2),
+    # listening sessions
+    "listening:index": Target(
+        "trainee",
+        fields=lambda w: {k: v if isinstance(v, list) else [v] for k, v in request_data().items()},
+        examples=15,
+    ),
+    "listening:withdraw": Target("trainee"),
+    "listening:report": Target("trainee", read_only=True, examples=2),
+    "listening:report_csv": Target("trainee", read_only=True, examples=2),
     # the rest
     "healthz": Target("anonymous", read_only=True, examples=2),
 }

@@ -38,6 +38,17 @@ DEMO_ACCOUNTS = [
         "staff", "staff@example.org", "staff-demo-2019", "Morgan Ellis", True,
         {"career_stage": "", "institution": "The Society"},
     ),
+    # Listening sessions: the reviewer holds only listening.review_requests (not the demo
+    # staff's group); the facilitator is an ordinary account named on slots and groups.
+    (
+        "reviewer", "reviewer@example.org", "reviewer-demo-2019", "Jordan Whitfield", True,
+        {"career_stage": "", "institution": "The Society",
+         "permissions": [("listening", "review_requests")]},
+    ),
+    (
+        "facilitator", "facilitator@example.org", "facilitator-demo-2019", "Renata Solberg",
+        False, {"career_stage": "", "institution": "Independent facilitator"},
+    ),
 ]  # fmt: skip
 
 
@@ -174,10 +185,16 @@ class Command(BaseCommand):
                 return f"{email} / password {password} (already there; left as it is)"
             return f"{email} is an existing account with login details of its own; left as it is"
         user = User.objects.create_user(email=email, password=password, name=name)
+        permissions = profile_data.pop("permissions", None)
         if is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
-            user.groups.add(self._staff_group())
+            if permissions is None:
+                user.groups.add(self._staff_group())
+        for app_label, codename in permissions or []:
+            user.user_permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         profile = profile_ensure(user=user)
         interests = profile_data.pop("interests", [])
