@@ -74,6 +74,8 @@ def agenda_ics(*, registrations: list[Registration], user: User | None = None) -
 
 
 def _extra_item(other: CalendarItem, host: str, now) -> VEvent:
+    if other.session is None:
+        return _plain_item(other, host, now)
     session, tz = other.session, other.session.event.tz
     item = VEvent()
     item.add("uid", f"{other.uid}@{host}")
@@ -88,5 +90,22 @@ def _extra_item(other: CalendarItem, host: str, now) -> VEvent:
     url = settings.SITE_URL + session.get_absolute_url()
     item.add("url", url)
     item.add("description", f"{other.description}\n\n{url}")
+    item.add("status", "CONFIRMED")
+    return item
+
+
+def _plain_item(other: CalendarItem, host: str, now) -> VEvent:
+    """An item with its own times and URL (not a session): no room, no session page."""
+    item = VEvent()
+    item.add("uid", f"{other.uid}@{host}")
+    item.add("dtstamp", now)
+    item.add("dtstart", other.starts_at)
+    item.add("dtend", other.ends_at)
+    item.add("summary", other.summary)
+    item.add("sequence", other.sequence)
+    item.add("last-modified", other.last_modified)
+    url = settings.SITE_URL + other.url
+    item.add("url", url)
+    item.add("description", f"{other.description}\n\n{url}" if other.description else url)
     item.add("status", "CONFIRMED")
     return item

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class ListeningConfig(AppConfig):
     name = "listening"
     verbose_name = "Listening sessions"
+
+    def ready(self) -> None:
+        from events import hooks
+
+        from .selectors.agenda import agenda_section_private, calendar_private
+
+        # The person's own booking and group place appear on their agenda and in their feed
+        # as "Private conversation"; events never imports us.
+        hooks.hook_add(hooks.agenda_section_hooks, agenda_section_private)
+        hooks.hook_add(hooks.calendar_hooks, calendar_private)

@@ -501,7 +501,8 @@ def test_anonymous_agenda_shows_the_new_seat_count_right_after_a_registration_co
 ANONYMOUS_AGENDA_QUERIES = 5  # event, days, career paths, sessions, their paths
 AGENDA_QUERIES = ANONYMOUS_AGENDA_QUERIES + 3  # login session, user, my registrations
 SESSION_PAGE_QUERIES = 6  # login session, user, event, the session, its paths, mine
-MY_AGENDA_QUERIES = 4  # login session, user, profile, my registrations
+# login session, user, profile, my registrations; listening: my private conversations (one)
+MY_AGENDA_QUERIES = 5
 
 
 def build_programme(event, size: int, person: User) -> list[Session]:
