@@ -7,6 +7,7 @@ a facilitator's availability window, typed in the event's time zone."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -31,6 +32,11 @@ from .timefmt import when_in
 
 class ReviewerOnly:
     """Every page and action of the model: holders of the listening permission only."""
+
+    # Meeting links typed without a scheme are https (Django 6's default, asked for now).
+    formfield_overrides = {
+        models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"},
+    }
 
     def has_module_permission(self, request):
         return holds_review_permission(request.user)

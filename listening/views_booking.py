@@ -77,7 +77,8 @@ def interview_book(request, slot_id: int):
         return redirect("listening:interviews")
     messages.success(
         request,
-        "Your interview is booked; the confirmation with a calendar file is on its way by email.",
+        ("Your interview is moved" if move else "Your interview is booked")
+        + "; the confirmation with a calendar file is on its way by email.",
     )
     return redirect("listening:interviews")
 

@@ -19,6 +19,7 @@ from tests.factories import (
     InterviewBookingFactory,
     ListeningRequestFactory,
     UserFactory,
+    staff_with,
 )
 from tests.listening.booking_world import accepted, at, listening_event, slots
 
@@ -317,3 +318,40 @@ def test_reminders_are_scheduled_before_the_interview_and_sent_through_smtp(clie
         notifications_dispatch_due()
 
     assert "Reminder: your private conversation" in mailbox.subjects()
+
+
+def test_a_reviewer_generates_slots_in_admin_with_times_typed_in_the_event_zone(client):
+    event = listening_event()
+    facilitator = UserFactory(email="fay@example.org")
+    client.force_login(staff_with("listening.review_requests"))
+    form = {
+        "event": event.pk,
+        "facilitator": "fay@example.org",
+        "day": "2030-12-08",
+        "start": "13:00",
+        "end": "14:00",
+        "minutes": "15",
+        "meeting_url": "https://meet.example/fay",
+    }
+
+    response = client.post(reverse("admin:listening_interviewslot_generate"), form, follow=True)
+
+    assert "4 slots published for" in response.content.decode()
+    assert list(
+        InterviewSlot.objects.filter(facilitator=facilitator).values_list("starts_at", flat=True)
+    ) == [at(8, 13), at(8, 13, 15), at(8, 13, 30), at(8, 13, 45)]
+
+
+def test_a_superuser_without_the_permission_cannot_generate_slots(client):
+    event = listening_event()
+    UserFactory(email="fay@example.org")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.post(
+        reverse("admin:listening_interviewslot_generate"),
+        {"event": event.pk, "facilitator": "fay@example.org", "day": "2030-12-08",
+         "start": "13:00", "end": "14:00", "minutes": "15"},
+    )  # fmt: skip
+
+    assert response.status_code == 403
+    assert InterviewSlot.objects.count() == 0
