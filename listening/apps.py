@@ -14,3 +14,10 @@ class ListeningConfig(AppConfig):
         # as "Private conversation"; events never imports us.
         hooks.hook_add(hooks.agenda_section_hooks, agenda_section_private)
         hooks.hook_add(hooks.calendar_hooks, calendar_private)
+
+        from accounts.services import register_deletion_hook
+
+        from .services.interviews import facilitator_slots_release
+
+        # A facilitator's slots protect their account: they go first, their people are told.
+        register_deletion_hook(facilitator_slots_release)

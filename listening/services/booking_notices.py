@@ -129,6 +129,18 @@ def booking_cancelled(booking: InterviewBooking, *, moved: bool = False) -> None
     )
 
 
+def booking_withdrawn(booking: InterviewBooking) -> None:
+    """The facilitator can no longer hold the interview: the person may book another slot."""
+    prefix = f"listening-booking:{booking.pk}:"
+    notifications_cancel(key_prefix=f"{prefix}reminder:", reason=REASON_CANCELLED)
+    notification_enqueue(
+        user=booking.user,
+        kind="listening_interview_withdrawn",
+        key=f"{prefix}withdrawn",
+        context=_booking_context(booking),
+    )
+
+
 def _group_context(place: GroupPlace) -> dict:
     group: BelongingGroup = place.group
     event = group.event

@@ -184,3 +184,20 @@ def interview_mark(*, booking: InterviewBooking, facilitator: User, held: bool) 
         reason=booking_notices.REASON_CANCELLED,
     )
     return booking
+
+
+def facilitator_slots_release(*, user: User) -> None:
+    """Before a facilitator's account is deleted (accounts' deletion hook): their slots go,
+    and anyone booked in one is told the interview is off and may book another. Slots
+    protect their facilitator, so without this the deletion would fail."""
+    owned = list(InterviewSlot.objects.filter(facilitator=user).select_for_update())
+    if not owned:
+        return
+    booked = (
+        InterviewBooking.objects.filter(slot__in=owned, status=InterviewBooking.Status.BOOKED)
+        .exclude(user=user)
+        .select_related("slot", "slot__event", "slot__facilitator", "event", "user")
+    )
+    for booking in booked:
+        booking_notices.booking_withdrawn(booking)
+    InterviewSlot.objects.filter(pk__in=[s.pk for s in owned]).delete()

@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from listening.models import InterviewBooking, InterviewSlot
-from tests.factories import GroupPlaceFactory, InterviewBookingFactory, UserFactory
+from accounts.models import User
+from listening.models import GroupPlace, InterviewBooking, InterviewSlot
+from notifications.services import notifications_dispatch_due
+from tests.factories import PASSWORD, GroupPlaceFactory, InterviewBookingFactory, UserFactory
 from tests.listening.booking_world import accepted, group, listening_event, slots
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +107,31 @@ def test_marking_a_booking_on_someone_elses_slot_is_404(client, who):
 
     assert client.post(held_url(booking)).status_code == 404
     assert InterviewBooking.objects.get(pk=booking.pk).status == "booked"
+
+
+def test_deleting_a_facilitators_account_removes_their_slots_and_tells_the_person(
+    client, mailbox, scheduled_deliveries
+):
+    _, fay, _, person, booking, other_booking = world()
+    client.force_login(fay)
+
+    response = client.post(reverse("accounts:delete"), {"password": PASSWORD, "confirm": "on"})
+    notifications_dispatch_due()
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=fay.pk).exists()
+    assert InterviewSlot.objects.filter(facilitator_id=fay.pk).count() == 0
+    assert not InterviewBooking.objects.filter(pk=booking.pk).exists()
+    assert InterviewBooking.objects.filter(pk=other_booking.pk).exists()
+    assert [m["to"] for m in mailbox.messages] == [[person.email]]
+    assert mailbox.subjects() == ["Your private conversation needs a new time"]
+
+
+def test_deleting_a_participants_account_leaves_no_booking_or_place(client):
+    _, _, _, person, _, _ = world()
+    client.force_login(person)
+
+    client.post(reverse("accounts:delete"), {"password": PASSWORD, "confirm": "on"})
+
+    assert InterviewBooking.objects.filter(user_id=person.pk).count() == 0
+    assert GroupPlace.objects.filter(user_id=person.pk).count() == 0
