@@ -318,3 +318,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Listening sessions: an interview can be booked, moved or cancelled until this many hours
+# before it starts (the facilitator plans the day); a group place likewise.
+LISTENING_CHANGE_CUTOFF_HOURS = env.int("LISTENING_CHANGE_CUTOFF_HOURS", default=24)

@@ -84,6 +84,8 @@ def agenda_ics(
 
 
 def _extra_item(other: CalendarItem, host: str, now) -> VEvent:
+    if other.session is None:
+        return _plain_item(other, host, now)
     session, tz = other.session, other.session.event.tz
     item = VEvent()
     item.add("uid", f"{other.uid}@{host}")
@@ -134,3 +136,20 @@ def session_ics(*, session) -> bytes:
     calendar.add_component(item)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def _plain_item(other: CalendarItem, host: str, now) -> VEvent:
+    """An item with its own times and URL (not a session): no room, no session page."""
+    item = VEvent()
+    item.add("uid", f"{other.uid}@{host}")
+    item.add("dtstamp", now)
+    item.add("dtstart", other.starts_at)
+    item.add("dtend", other.ends_at)
+    item.add("summary", other.summary)
+    item.add("sequence", other.sequence)
+    item.add("last-modified", other.last_modified)
+    url = settings.SITE_URL + other.url
+    item.add("url", url)
+    item.add("description", f"{other.description}\n\n{url}" if other.description else url)
+    item.add("status", "CONFIRMED")
+    return item

@@ -58,11 +58,16 @@ class AgendaSection:
 @dataclass
 class CalendarItem:
     uid: str  # stable per item; the feed appends "@host"
-    session: Session  # times, room and URL come from the session
+    session: Session | None  # times, room and URL come from the session, when there is one
     summary: str
     description: str
     sequence: int
     last_modified: datetime
+    # An item that is not a session (a private listening conversation) gives its own times,
+    # aware and in its event's zone, and its page's URL.
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    url: str = ""
 
 
 @dataclass

@@ -11,6 +11,8 @@ from config.text import MultiLineField, OneLineField
 from events.models import Event
 
 NOTE_MAX_LENGTH = 2000
+# What a person's own agenda, feed and emails call an interview or a group place.
+NEUTRAL_TITLE = "Private conversation"
 
 
 class Format(models.TextChoices):

@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+import zoneinfo
 from io import StringIO
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from django.db import connection
 
 from accounts.models import User
 from events.models import Event, Room, Session
+from listening.models import BelongingGroup, InterviewSlot
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,6 +30,9 @@ def load_demo() -> str:
     return out.getvalue()
 
 
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+
+
 def counts() -> dict[str, int]:
     return {
         "events": Event.objects.count(),
@@ -35,6 +40,8 @@ def counts() -> dict[str, int]:
         "rooms": Room.objects.count(),
         "users": User.objects.count(),
         "email addresses": EmailAddress.objects.count(),
+        "interview slots": InterviewSlot.objects.count(),
+        "groups": BelongingGroup.objects.count(),
     }
 
 
@@ -75,8 +82,23 @@ def test_load_demo_twice_gives_the_same_rows():
     assert counts() == first
     assert first["events"] == 1
     assert first["sessions"] > 20
-    assert first["users"] == len(ROLES)
+    # the demo logins, then the invented listening facilitator and two volunteer leaders
+    assert first["users"] == len(ROLES) + 3
     assert first["email addresses"] == len(ROLES)
+
+
+@pytest.mark.django_db
+def test_demo_has_three_days_of_interview_slots_with_two_facilitators_and_two_groups():
+    load_demo()
+
+    slots = InterviewSlot.objects.filter(event__slug="ash-2019")
+    days = {s.starts_at.astimezone(NEW_YORK).date() for s in slots}
+    assert sorted(days) == [dt.date(2019, 12, d) for d in (7, 8, 9)]
+    assert slots.values("facilitator").distinct().count() == 2
+    assert {s.minutes for s in slots} == {20}
+    groups = BelongingGroup.objects.filter(event__slug="ash-2019")
+    assert groups.count() == 2
+    assert all(g.facilitators.count() == 2 for g in groups)
 
 
 @pytest.mark.django_db

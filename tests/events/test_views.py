@@ -503,7 +503,8 @@ ANONYMOUS_AGENDA_QUERIES = 4  # event, career paths, sessions, their paths (days
 # login session, user, my registrations, my stage and interests ("For you"; cached after this)
 AGENDA_QUERIES = ANONYMOUS_AGENDA_QUERIES + 4
 SESSION_PAGE_QUERIES = 6  # login session, user, event, the session, its paths, mine
-MY_AGENDA_QUERIES = 4  # login session, user, profile, my registrations
+# login session, user, profile, my registrations; listening: my private conversations (one)
+MY_AGENDA_QUERIES = 5
 
 
 def build_programme(event, size: int, person: User) -> list[Session]:

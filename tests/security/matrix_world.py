@@ -23,6 +23,7 @@ from accounts.services import career_paths_ensure
 from events.lunch.services import table_seat_take
 from events.models import Event, LunchRotation, Session, TableHost
 from events.services import registration_create
+from listening.services.interviews import interview_book
 from mentorship.models import Meeting
 from mentorship.services import schedule_draft, schedule_publish
 from notifications.services import unsubscribe_token
@@ -35,6 +36,7 @@ from tests.factories import (
     approve_mentor,
     staff_with,
 )
+from tests.listening.booking_world import accepted, group, slots
 from tests.mentorship.conftest import (
     make_mentor,
     make_slot,
@@ -72,6 +74,7 @@ class World:
     users: dict[str, User]
     tokens: dict[str, str]
     holders: dict[tuple[str, ...], User] = field(default_factory=dict)
+    listening: dict[str, int] = field(default_factory=dict)  # path values of listening pages
 
     def holder(self, permissions: tuple[str, ...]) -> User:
         """A staff account holding exactly `permissions`, made once per set."""
@@ -124,6 +127,15 @@ def _programme(event: Event, *, day: int, owner: User, mentor: User, host: User)
     )
 
 
+def _listening(event: Event, *, owner: User, mentor: User) -> dict[str, int]:
+    """The owner accepted for an interview and a group and booked in a slot the mentor
+    facilitates; a second free slot and an open group."""
+    accepted(event, formats=["interview", "group"], user=owner)
+    booked, free = slots(event, mentor, count=2)
+    booking = interview_book(slot_id=booked.pk, user=owner)
+    return {"slot": free.pk, "booking": booking.pk, "group": group(event, leader=mentor).pk}
+
+
 def build_world() -> World:
     career_paths_ensure()
     users = {
@@ -149,6 +161,9 @@ def build_world() -> World:
     return World(
         sides={"pub": pub, "draft": draft},
         users=users,
+        listening=_listening(
+            Event.objects.get(slug="matrix-pub"), owner=owner, mentor=users["mentor"]
+        ),
         tokens={
             "calendar": Profile.objects.get(user=owner).calendar_token,
             "unsubscribe": unsubscribe_token(user=owner),

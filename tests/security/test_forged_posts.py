@@ -394,6 +394,19 @@ TARGETS: dict[str, Target] = {
     "listening:withdraw": Target("trainee"),
     "listening:report": Target("trainee", read_only=True, examples=2),
     "listening:report_csv": Target("trainee", read_only=True, examples=2),
+    # listening sessions (booking): nobody in this world holds a request, so every post is
+    # refused, and ids are nobody's (a 404)
+    "listening:interviews": Target("trainee", read_only=True, examples=2),
+    "listening:interview_book": Target(
+        "trainee", lambda s: {"slot_id": s.talk}, lambda w: {"move": ["1"]}
+    ),
+    "listening:interview_cancel": Target("trainee"),
+    "listening:groups": Target("trainee", read_only=True, examples=2),
+    "listening:group_join": Target("trainee", lambda s: {"group_id": s.talk}),
+    "listening:group_leave": Target("trainee"),
+    "listening:facilitator": Target("mentor", read_only=True, examples=2),
+    "listening:facilitator_held": Target("mentor", lambda s: {"booking_id": s.talk}),
+    "listening:facilitator_missed": Target("mentor", lambda s: {"booking_id": s.talk}),
     # the rest
     "healthz": Target("anonymous", read_only=True, examples=2),
 }

@@ -17,8 +17,9 @@ deciding who may open it. Django admin's own object pages (change, delete, histo
 to admin, which asks the model's view/change/delete permission on each; the pages this project
 adds to admin have rows.
 
-Listening sessions (reviewers, facilitators) have no pages yet: their rows and roles come
-with them (issue 12).
+Listening sessions: the owner is accepted for an interview and a group and booked in a
+slot the mentor facilitates (the mentor plays the facilitator); the holder holds
+`listening.review_requests`. tests/listening/ has the full matrix with the listening roles.
 """
 
 from __future__ import annotations
@@ -91,6 +92,12 @@ CATERING = ("events.view_catering_needs",)
 SLOT_VIEW = ("mentorship.view_speedmentoringslot",)
 SLOT_CHANGE = ("mentorship.change_speedmentoringslot",)
 ROSTER = ("events.view_session", "events.view_registration")
+REVIEW = ("listening.review_requests",)
+
+
+def _listening(key: str, name: str) -> dict[str, Paths]:
+    return {"listening": lambda w: {name: w.listening[key]}}
+
 
 #            anonymous owner other mentor host staff holder superuser
 MATRIX: dict[str, Row] = {
@@ -394,6 +401,31 @@ MATRIX: dict[str, Row] = {
             "draft": "log  404  404  404  404  404  404  404",
         },
         data=lambda w: {"rating": "4", "comment": "Helpful."},
+    ),
+    # listening sessions (booking): a refusal is a message (302) or the page again (409)
+    "listening:interview_book": Row(
+        _listening("slot", "slot_id"),
+        GET={"listening": "log  405  405  405  405  405  405  405"},
+        POST={"listening": "log  409  302  302  302  302  302  302"},
+        permission=REVIEW,
+    ),
+    "listening:group_join": Row(
+        _listening("group", "group_id"),
+        GET={"listening": "log  405  405  405  405  405  405  405"},
+        POST={"listening": every("302").replace("302", "log", 1)},
+        permission=REVIEW,
+    ),
+    "listening:facilitator_held": Row(
+        _listening("booking", "booking_id"),
+        GET={"listening": "log  405  405  405  405  405  405  405"},
+        POST={"listening": "log  404  404  302  404  404  404  404"},
+        permission=REVIEW,
+    ),
+    "listening:facilitator_missed": Row(
+        _listening("booking", "booking_id"),
+        GET={"listening": "log  405  405  405  405  405  405  405"},
+        POST={"listening": "log  404  404  302  404  404  404  404"},
+        permission=REVIEW,
     ),
     # tokens mailed to people
     "notifications:unsubscribe": Row(

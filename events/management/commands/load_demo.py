@@ -146,6 +146,8 @@ class Command(BaseCommand):
         self._lunch()
         # Blood Buddies lives in the mentorship app (which builds on events): its own command.
         call_command("load_demo_mentoring", stdout=self.stdout, stderr=self.stderr)
+        # Listening sessions likewise: interview slots and groups (listening app).
+        call_command("load_demo_listening", stdout=self.stdout, stderr=self.stderr)
 
     @transaction.atomic
     def _lunch(self):
