@@ -2,9 +2,11 @@
 runs its job's admin actions, and gets a 403 (nothing changed) everywhere else. Audit rows
 name who did it."""
 
+import importlib
+
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from events.models import Session
@@ -16,6 +18,23 @@ from tests.mentorship.conftest import make_slot, offer_for, signup_for, speed_se
 pytestmark = pytest.mark.django_db
 
 GROUPS = ["Program editor", "Lunch coordinator", "Blood Buddies coordinator", "Communications"]
+STAFF_GROUPS = importlib.import_module("accounts.migrations.0006_staff_groups").GROUPS
+
+
+@pytest.fixture(autouse=True)
+def staff_groups():
+    """The groups as the migration made them. A transactional test that ran earlier on the
+    same worker empties every table (permissions come back, data migrations' rows do not),
+    so they are made again from the migration's own list when missing."""
+    assert set(STAFF_GROUPS) == set(GROUPS)
+    for name, wanted in STAFF_GROUPS.items():
+        group, created = Group.objects.get_or_create(name=name)
+        if created:
+            for label in wanted:
+                app_label, codename = label.split(".")
+                group.permissions.add(
+                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                )
 
 
 def member(group: str):
