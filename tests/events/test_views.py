@@ -14,6 +14,7 @@ from accounts.models import CareerPath, CareerStage, Profile, User
 from events.models import Registration, Session
 from events.services import registration_create
 from notifications.models import Notification
+from tests.conftest import login_session_queries
 from tests.factories import NY, EventFactory, RoomFactory, SessionFactory, UserFactory, career_path
 
 pytestmark = [
@@ -499,9 +500,9 @@ def test_anonymous_agenda_shows_the_new_seat_count_right_after_a_registration_co
 
 # What each page costs, whatever the size: a session or registration more adds no query.
 ANONYMOUS_AGENDA_QUERIES = 5  # event, days, career paths, sessions, their paths
-AGENDA_QUERIES = ANONYMOUS_AGENDA_QUERIES + 3  # login session, user, my registrations
-SESSION_PAGE_QUERIES = 6  # login session, user, event, the session, its paths, mine
-MY_AGENDA_QUERIES = 4  # login session, user, profile, my registrations
+AGENDA_QUERIES = ANONYMOUS_AGENDA_QUERIES + 2 + login_session_queries()  # user, my registrations
+SESSION_PAGE_QUERIES = 5 + login_session_queries()  # user, event, the session, its paths, mine
+MY_AGENDA_QUERIES = 3 + login_session_queries()  # user, profile, my registrations
 
 
 def build_programme(event, size: int, person: User) -> list[Session]:
