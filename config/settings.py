@@ -118,6 +118,10 @@ if _database_url:
         "CONN_MAX_AGE", int(env.str("CONN_MAX_AGE", default="") or CONN_MAX_AGE_DEFAULT)
     )
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # pgbouncer in transaction mode cannot keep a server-side cursor between transactions.
+    DATABASES["default"].setdefault(
+        "DISABLE_SERVER_SIDE_CURSORS", env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
+    )
     DATABASES["default"].setdefault("OPTIONS", {})
 else:
     VAR_DIR.mkdir(exist_ok=True)

@@ -65,3 +65,11 @@ def test_logged_in_person_stays_logged_in_when_the_cache_loses_the_session(
     assert response.status_code == 200
     assert response.context["user"] == trainee
     assert cache.get(KEY_PREFIX + session_key) is not None  # read back into the cache
+
+
+def test_server_side_cursors_off_when_asked_for_behind_pgbouncer():
+    env = development_env(DATABASE_URL=POSTGRES, CONN_MAX_AGE="0", DISABLE_SERVER_SIDE_CURSORS="1")
+
+    assert settings_value("DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS']", env) == "True"
+    env.pop("DISABLE_SERVER_SIDE_CURSORS")
+    assert settings_value("DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS']", env) == "False"
