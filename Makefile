@@ -5,7 +5,7 @@ PORT ?= 8000
 # uv from PATH, else the one pip installs as a module (bootstrap target below).
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: run test bench screenshots lint lint-imports typecheck format uv sync-dev browser check-deploy clean
+.PHONY: run test bench soak screenshots lint lint-imports typecheck format uv sync-dev browser check-deploy clean
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
@@ -35,6 +35,14 @@ bench: sync-dev
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 ; } || true
 	@DEBUG=$${DEBUG:-1} DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tce_bench} \
 		REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/14} $(UV) run --frozen python benchmarks/run_all.py
+
+## make soak — the soak alone for SOAK_SECONDS (default 600): mixed traffic against gunicorn +
+## worker + beat; errors, memory of each process at the start and the end, seats, mail
+SOAK_SECONDS ?= 600
+soak: sync-dev
+	@SOAK_SECONDS=$(SOAK_SECONDS) DEBUG=$${DEBUG:-1} \
+		BENCH_PG=$${BENCH_PG:-postgres://postgres@127.0.0.1:5432} \
+		$(UV) run --frozen python benchmarks/bench_soak.py
 
 ## make screenshots — PNGs of the trainee pages at 390 and 1280 px in docs/screenshots/, taken by
 ## the page-set browser test (which also checks width, tap targets, axe-core and the W3C validator)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.bench_registration import auth_headers, cookie_for, populate
 from benchmarks.common import bench_env, gunicorn, request, scratch_database
 
-DB = "tce_bench_page_weight"
+DB = os.environ.get("BENCH_DB_PREFIX", "tce_bench") + "_page_weight"
 BUDGET = 150 * 1024
 ASSET = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]*href|script[^>]+src)="([^"]+)"')
 

@@ -7,10 +7,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = [
-    ("registration: agenda throughput, storms", ["bench_registration.py"]),
+    ("registration: the stack's floor, agenda throughput, the rush", ["bench_registration.py"]),
+    ("registration: the rush on the SQLite default", ["bench_registration.py", "--sqlite"]),
     ("page weight: the agenda's HTML, CSS and JS", ["bench_page_weight.py"]),
     ("matching: Blood Buddies schedule", ["bench_matching.py"]),
     ("outbox: reminder delivery", ["bench_outbox.py"]),
+    ("soak: mixed traffic for SOAK_SECONDS (default 30)", ["bench_soak.py"]),
 ]
 
 

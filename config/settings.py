@@ -108,9 +108,21 @@ TEMPLATES = [
 # SQLite's write lock at BEGIN, so capacity checks stay serialised instead of failing with
 # "database is locked" when two writers upgrade their read locks at once.
 _database_url = env.str("DATABASE_URL", default="")
+CONN_MAX_AGE_DEFAULT = 60
 if _database_url:
     DATABASES = {"default": env.db("DATABASE_URL")}
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+    # Persistent connections: opening one costs about as much as a small page, on every
+    # request. The health check reopens a connection the server dropped (a restart, an idle
+    # timeout) before a request uses it. Behind pgbouncer in transaction mode set
+    # CONN_MAX_AGE=0 and let pgbouncer keep the connections (see README, Performance).
+    DATABASES["default"].setdefault(
+        "CONN_MAX_AGE", int(env.str("CONN_MAX_AGE", default="") or CONN_MAX_AGE_DEFAULT)
+    )
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # pgbouncer in transaction mode cannot keep a server-side cursor between transactions.
+    DATABASES["default"].setdefault(
+        "DISABLE_SERVER_SIDE_CURSORS", env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
+    )
     DATABASES["default"].setdefault("OPTIONS", {})
 else:
     VAR_DIR.mkdir(exist_ok=True)
@@ -148,6 +160,14 @@ else:
             "LOCATION": env.str("CACHE_DIR", default=str(VAR_DIR / "cache")),
         }
     }
+
+# Sessions: with Redis, read from the cache and written through to the database
+# (`cached_db`), so a page costs no session query and a Redis flush logs nobody out.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

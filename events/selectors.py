@@ -449,7 +449,7 @@ def session_get_for_action(*, slug: str, pk: int) -> Session:
     """The session a register/cancel POST names; 404 for unknown ones and drafts (a draft
     session, or any session of a draft event)."""
     return get_object_or_404(
-        Session.objects.public().select_related("event"), pk=pk, event__slug=slug
+        Session.objects.public().select_related("event", "room"), pk=pk, event__slug=slug
     )
 
 

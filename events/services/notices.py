@@ -70,8 +70,17 @@ def _ics_attachment(registration: Registration) -> dict:
     }
 
 
-def _enqueue(registration: Registration, kind: str, *, with_calendar: bool = False) -> None:
-    context = {**session_context(registration.session), "registration_id": registration.pk}
+def _enqueue(
+    registration: Registration,
+    kind: str,
+    *,
+    with_calendar: bool = False,
+    session_details: dict | None = None,
+) -> None:
+    """`session_details`: `session_context` of the session, when the caller built it already
+    (before taking the session's lock, so the lock is not held while it is built)."""
+    details = session_details or session_context(registration.session)
+    context = {**details, "registration_id": registration.pk}
     if with_calendar:
         context["attachments"] = [_ics_attachment(registration)]
     notification_enqueue(
@@ -79,13 +88,22 @@ def _enqueue(registration: Registration, kind: str, *, with_calendar: bool = Fal
     )
 
 
-def registration_confirmed(registration: Registration) -> None:
-    _enqueue(registration, "registration_confirmed", with_calendar=True)
+def registration_confirmed(
+    registration: Registration, *, session_details: dict | None = None
+) -> None:
+    _enqueue(
+        registration,
+        "registration_confirmed",
+        with_calendar=True,
+        session_details=session_details,
+    )
     reminders_schedule(registration)
 
 
-def registration_waitlisted(registration: Registration) -> None:
-    _enqueue(registration, "registration_waitlisted")
+def registration_waitlisted(
+    registration: Registration, *, session_details: dict | None = None
+) -> None:
+    _enqueue(registration, "registration_waitlisted", session_details=session_details)
 
 
 def waitlist_promoted(registration: Registration) -> None:

@@ -94,11 +94,15 @@ def registration_seat_take(*, session: Session, user: User, full: Refusal) -> Re
 @transaction.atomic(durable=True)
 def registration_create(*, session: Session, user: User) -> Registration:
     """Confirms while seats remain, else waitlists; queues the email in the same transaction."""
-    # Who may register is read before taking the locks: it does not depend on the seats, and
-    # everything done under the session lock makes the queue of a full-room rush longer.
+    # Everything that does not decide the seat is done before taking the locks: who may
+    # register (the profile, the rules) and the session's details for the email. Whatever
+    # runs under the session lock makes the queue of a full-room rush longer.
     fresh = User.objects.select_related("profile").get(pk=user.pk)
     registration_check_allowed(session=session, user=fresh)
+    details, read_at = notices.session_context(session), session.updated_at
     (session,) = sessions_lock(session)
+    if session.updated_at != read_at:  # a staff edit came in between: the email tells the new
+        details = notices.session_context(session)
     user = user_lock(user)
     if session.registration_mode not in SEATED_MODES:
         raise Refusal("This session does not take registrations here; see its page.", Code.MODE)
@@ -107,13 +111,13 @@ def registration_create(*, session: Session, user: User) -> Registration:
     if session_has_free_seat(session=session):
         registration_refuse_clash(user=user, session=session)
         registration = registration_seat_confirm(session=session, user=user)
-        notices.registration_confirmed(registration)
+        notices.registration_confirmed(registration, session_details=details)
     else:
         # Joining a waitlist that clashes is allowed; promotion checks clashes again.
         registration = Registration.objects.create(
             session=session, user=user, status=Status.WAITLISTED
         )
-        notices.registration_waitlisted(registration)
+        notices.registration_waitlisted(registration, session_details=details)
     agenda_cache_bump(session.event_id)
     return registration
 

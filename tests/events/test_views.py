@@ -15,6 +15,7 @@ from accounts.models import CareerPath, CareerStage, Profile, User
 from events.models import Registration, Session
 from events.services import registration_create
 from notifications.models import Notification
+from tests.conftest import login_session_queries
 from tests.factories import NY, EventFactory, RoomFactory, SessionFactory, UserFactory, career_path
 
 pytestmark = [
@@ -500,11 +501,12 @@ def test_anonymous_agenda_shows_the_new_seat_count_right_after_a_registration_co
 
 # What each page costs, whatever the size: a session or registration more adds no query.
 ANONYMOUS_AGENDA_QUERIES = 4  # event, career paths, sessions, their paths (days: the event's)
-# login session, user, my registrations, my stage and interests ("For you"; cached after this)
-AGENDA_QUERIES = ANONYMOUS_AGENDA_QUERIES + 4
-SESSION_PAGE_QUERIES = 6  # login session, user, event, the session, its paths, mine
-# login session, user, profile, my registrations; listening: my private conversations (one)
-MY_AGENDA_QUERIES = 5
+# (login session), user, my registrations, my stage and interests ("For you"; cached after this)
+AGENDA_QUERIES = ANONYMOUS_AGENDA_QUERIES + 3 + login_session_queries()
+# (login session), user, event, the session, its paths, mine
+SESSION_PAGE_QUERIES = 5 + login_session_queries()
+# (login session), user, profile, my registrations; listening: my private conversations (one)
+MY_AGENDA_QUERIES = 4 + login_session_queries()
 
 
 def build_programme(event, size: int, person: User) -> list[Session]:

@@ -15,6 +15,7 @@ from mentorship.models import Meeting, MentorOffer, TraineeSignup
 from mentorship.services import schedule_draft, schedule_publish
 from notifications.models import Notification
 from notifications.services import notifications_dispatch_due
+from tests.conftest import login_session_queries
 from tests.factories import (
     ConversationFeedbackFactory,
     MeetingFactory,
@@ -503,8 +504,12 @@ def build(slot, size: int):
     return offers, signups
 
 
-REVIEW_QUERIES = 11  # login session, user, slot, offers (+expertise), signups (+interests), ranks, meetings, all offers, dropped
-SCHEDULE_QUERIES = 7  # login session, user, slot, my offer, my meetings (+interests, +expertise)
+REVIEW_QUERIES = (
+    10 + login_session_queries()
+)  # user, slot, offers (+expertise), signups (+interests), ranks, meetings, all offers, dropped
+SCHEDULE_QUERIES = (
+    6 + login_session_queries()
+)  # user, slot, my offer, my meetings (+interests, +expertise)
 
 
 @pytest.mark.parametrize("size", [6, 36])
@@ -638,11 +643,13 @@ def test_admin_refuses_rounds_that_do_not_fit_the_session(event, staff):
 # --- list pages: the same queries for a few rows and many -------------------------------------
 
 HALF_AN_HOUR = dt.timedelta(minutes=30)
-# event, its sessions, their slots, login session, user, my registrations, then for my
+# event, its sessions, their slots, login session (none when cached), user, my registrations, then for my
 # conversations: slots, offers, sign-ups, meetings
-INDEX_QUERIES = 10
-CONNECTIONS_QUERIES = 5  # login session, user, meetings, trainees' interests, mentors' expertise
-FEEDBACK_SUMMARY_QUERIES = 4  # login session, user, comments, mentors with their counts
+INDEX_QUERIES = 9 + login_session_queries()
+CONNECTIONS_QUERIES = (
+    4 + login_session_queries()
+)  # user, meetings, trainees' interests, mentors' expertise
+FEEDBACK_SUMMARY_QUERIES = 3 + login_session_queries()  # user, comments, mentors with their counts
 
 
 def conversations(event, trainee, count: int, **meeting) -> list[Meeting]:

@@ -15,6 +15,7 @@ from accounts.models import CareerPath, CareerStage, Profile, User
 from events.lunch.services import table_seat_take
 from events.models import Registration, Session, TableHost, TableSeat
 from events.services import registration_create
+from tests.conftest import login_session_queries
 from tests.events.lunch.conftest import cell
 from tests.factories import (
     SessionFactory,
@@ -570,9 +571,9 @@ def test_the_lunch_and_an_overlapping_session_show_the_clash_on_the_grid(client,
     assert picks(lunch, trainee) == []
 
 
-# login session, user, the user's and their groups' permissions (may they read any table?),
+# login session (none when cached), user, the user's and their groups' permissions (may they read any table?),
 # event, lunch, table, rotations, seats (+profiles), guests' interests
-GUEST_LIST_QUERIES = 10
+GUEST_LIST_QUERIES = 9 + login_session_queries()
 
 
 @pytest.mark.parametrize("guests", [2, 12])
