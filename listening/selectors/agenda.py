@@ -39,6 +39,7 @@ def private_items(*, user: User) -> list[PrivateItem]:
             changed=F("updated_at"),
         )
         .annotate(minutes=F("slot__minutes"))
+        .order_by()  # no ORDER BY inside a UNION (SQLite refuses it); sorted below
         .values_list(*columns)
     )
     places = (
@@ -51,6 +52,7 @@ def private_items(*, user: User) -> list[PrivateItem]:
             changed=F("created_at"),
         )
         .annotate(minutes=Value(0, output_field=PositiveSmallIntegerField()))
+        .order_by()
         .values_list(*columns)
     )
     items = []

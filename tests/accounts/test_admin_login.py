@@ -22,7 +22,7 @@ TOO_MANY = "Too many failed login attempts."
 
 
 @pytest.fixture
-def staff():
+def coordinator():
     return UserFactory(email="coordinator@example.org", is_staff=True, is_superuser=True)
 
 
@@ -65,20 +65,22 @@ def test_admin_login_never_sends_staff_to_another_site_after_logging_in(client):
     assert response["Location"] == "/accounts/login/?next=/admin/"
 
 
-def test_staff_logging_in_at_the_door_land_in_admin(client, staff):
-    response = log_in_at(client, door(client), staff.email, PASSWORD)
+def test_staff_logging_in_at_the_door_land_in_admin(client, coordinator):
+    response = log_in_at(client, door(client), coordinator.email, PASSWORD)
 
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
 
 
-def test_twelve_wrong_passwords_at_the_admin_login_then_the_right_one_is_refused(client, staff):
+def test_twelve_wrong_passwords_at_the_admin_login_then_the_right_one_is_refused(
+    client, coordinator
+):
     url = door(client)
     for _ in range(12):
-        log_in_at(client, url, staff.email, "not-the-password")
+        log_in_at(client, url, coordinator.email, "not-the-password")
 
-    response = log_in_at(client, url, staff.email, PASSWORD)
+    response = log_in_at(client, url, coordinator.email, PASSWORD)
 
     assert response.status_code == 200
     assert TOO_MANY in text(response)
@@ -86,41 +88,45 @@ def test_twelve_wrong_passwords_at_the_admin_login_then_the_right_one_is_refused
     assert urlsplit(client.get("/admin/")["Location"]).path == "/admin/login/"
 
 
-def test_wrong_passwords_at_the_admin_login_say_so_then_say_to_wait(client, staff):
+def test_wrong_passwords_at_the_admin_login_say_so_then_say_to_wait(client, coordinator):
     url = door(client)
-    answers = [text(log_in_at(client, url, staff.email, "not-the-password")) for _ in range(6)]
+    answers = [
+        text(log_in_at(client, url, coordinator.email, "not-the-password")) for _ in range(6)
+    ]
 
     assert ["not correct" in answer for answer in answers] == [True] * 5 + [False]
     assert TOO_MANY in answers[5]
     assert "Wait a few minutes" in answers[5]
 
 
-def test_after_the_window_passes_the_right_password_logs_in_again(client, staff):
+def test_after_the_window_passes_the_right_password_logs_in_again(client, coordinator):
     url = door(client)
     for _ in range(12):
-        log_in_at(client, url, staff.email, "not-the-password")
+        log_in_at(client, url, coordinator.email, "not-the-password")
 
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=5, seconds=1), tick=False):
-        response = log_in_at(client, url, staff.email, PASSWORD)
+        response = log_in_at(client, url, coordinator.email, PASSWORD)
 
     assert response.status_code == 302
-    assert logged_in_as(client) == str(staff.pk)
+    assert logged_in_as(client) == str(coordinator.pk)
 
 
-def test_admins_own_login_form_no_longer_logs_anyone_in(client, staff):
-    response = client.post("/admin/login/", {"username": staff.email, "password": PASSWORD})
+def test_admins_own_login_form_no_longer_logs_anyone_in(client, coordinator):
+    response = client.post("/admin/login/", {"username": coordinator.email, "password": PASSWORD})
 
     assert response.status_code == 302
     assert logged_in_as(client) is None
 
 
-def test_failed_attempts_count_once_whatever_host_name_the_site_is_reached_by(client, staff):
+def test_failed_attempts_count_once_whatever_host_name_the_site_is_reached_by(client, coordinator):
     url = door(client)
     for number in range(5):
         host = ["localhost", "127.0.0.1"][number % 2]
-        client.post(url, {"login": staff.email, "password": "nope"}, HTTP_HOST=host)
+        client.post(url, {"login": coordinator.email, "password": "nope"}, HTTP_HOST=host)
 
-    response = client.post(url, {"login": staff.email, "password": PASSWORD}, HTTP_HOST="[::1]")
+    response = client.post(
+        url, {"login": coordinator.email, "password": PASSWORD}, HTTP_HOST="[::1]"
+    )
 
     assert TOO_MANY in text(response)
     assert logged_in_as(client) is None
@@ -138,8 +144,8 @@ def test_logged_in_person_without_staff_access_is_told_so_at_the_admin_login(cli
     assert logged_in_as(client) is not None
 
 
-def test_admin_logout_logs_out_through_the_site(client, staff):
-    client.force_login(staff)
+def test_admin_logout_logs_out_through_the_site(client, coordinator):
+    client.force_login(coordinator)
 
     response = client.post("/admin/logout/")
 
@@ -148,11 +154,11 @@ def test_admin_logout_logs_out_through_the_site(client, staff):
     assert logged_in_as(client) is None
 
 
-def test_admin_logout_by_get_only_asks(client, staff):
-    client.force_login(staff)
+def test_admin_logout_by_get_only_asks(client, coordinator):
+    client.force_login(coordinator)
 
     response = client.get("/admin/logout/")
 
     assert response.status_code == 200
     assert "Do you want to log out?" in text(response)
-    assert logged_in_as(client) == str(staff.pk)
+    assert logged_in_as(client) == str(coordinator.pk)

@@ -16,7 +16,7 @@ DELETE_URL = "/accounts/profile/delete/"
 
 
 @pytest.fixture
-def person(client):
+def signed_in_ada(client):
     user = UserFactory(name="Ada Okafor", email="ada@example.org")
     client.force_login(user)
     return user
@@ -57,7 +57,7 @@ def test_account_pages_send_anonymous_people_to_login(client, url):
 @pytest.mark.parametrize(
     "url", [PROFILE_URL, "/accounts/email/", "/accounts/password/change/", DELETE_URL]
 )
-def test_account_settings_pages_load_with_the_settings_menu(client, person, url):
+def test_account_settings_pages_load_with_the_settings_menu(client, signed_in_ada, url):
     response = client.get(url)
 
     assert response.status_code == 200
@@ -65,7 +65,7 @@ def test_account_settings_pages_load_with_the_settings_menu(client, person, url)
 
 
 @pytest.mark.django_db
-def test_profile_page_shows_the_form_filled_with_the_person(client, person):
+def test_profile_page_shows_the_form_filled_with_the_person(client, signed_in_ada):
     response = client.get(PROFILE_URL)
 
     assert response.status_code == 200
@@ -76,14 +76,14 @@ def test_profile_page_shows_the_form_filled_with_the_person(client, person):
 
 
 @pytest.mark.django_db
-def test_profile_post_saves_every_field(client, person):
+def test_profile_post_saves_every_field(client, signed_in_ada):
     response = client.post(PROFILE_URL, profile_post(name="Ada N. Okafor"))
 
     assert response.status_code == 302
     assert response.url == PROFILE_URL
-    person.refresh_from_db()
-    profile = Profile.objects.get(user=person)
-    assert person.name == "Ada N. Okafor"
+    signed_in_ada.refresh_from_db()
+    profile = Profile.objects.get(user=signed_in_ada)
+    assert signed_in_ada.name == "Ada N. Okafor"
     assert (
         profile.career_stage,
         profile.institution,
@@ -103,14 +103,14 @@ def test_profile_post_saves_every_field(client, person):
 
 
 @pytest.mark.django_db
-def test_profile_saved_shows_confirmation_message(client, person):
+def test_profile_saved_shows_confirmation_message(client, signed_in_ada):
     response = client.post(PROFILE_URL, profile_post(), follow=True)
 
     assert "Your profile is saved." in page_text(response)
 
 
 @pytest.mark.django_db
-def test_profile_post_as_mentor_with_bio_and_expertise_saves_them(client, person):
+def test_profile_post_as_mentor_with_bio_and_expertise_saves_them(client, signed_in_ada):
     response = client.post(
         PROFILE_URL,
         profile_post(
@@ -122,7 +122,7 @@ def test_profile_post_as_mentor_with_bio_and_expertise_saves_them(client, person
     )
 
     assert response.status_code == 302
-    profile = Profile.objects.get(user=person)
+    profile = Profile.objects.get(user=signed_in_ada)
     assert profile.is_mentor
     assert profile.mentor_bio == "Hematologist in private practice for 20 years."
     assert slugs(profile.expertise) == {"private-practice"}
@@ -138,7 +138,7 @@ def test_profile_post_as_mentor_with_bio_and_expertise_saves_them(client, person
     ids=["no-bio", "no-expertise"],
 )
 def test_profile_mentor_without_bio_or_expertise_shows_error_and_saves_nothing(
-    client, person, overrides, error
+    client, signed_in_ada, overrides, error
 ):
     mentor = {
         "is_mentor": "on",
@@ -150,7 +150,7 @@ def test_profile_mentor_without_bio_or_expertise_shows_error_and_saves_nothing(
 
     assert response.status_code == 200
     assert error in page_text(response)
-    profile = Profile.objects.get(user=person)
+    profile = Profile.objects.get(user=signed_in_ada)
     assert (profile.is_mentor, profile.career_stage, profile.institution) == (False, "fellow", "")
 
 
@@ -167,21 +167,21 @@ def test_profile_mentor_without_bio_or_expertise_shows_error_and_saves_nothing(
     ids=["unknown-stage", "no-stage", "unknown-interest", "garbage-interest", "no-name"],
 )
 def test_profile_forged_or_missing_values_show_error_and_save_nothing(
-    client, person, overrides, error
+    client, signed_in_ada, overrides, error
 ):
     response = client.post(PROFILE_URL, profile_post(**overrides))
 
     assert response.status_code == 200
     assert error in page_text(response)
-    person.refresh_from_db()
-    profile = Profile.objects.get(user=person)
-    assert person.name == "Ada Okafor"
+    signed_in_ada.refresh_from_db()
+    profile = Profile.objects.get(user=signed_in_ada)
+    assert signed_in_ada.name == "Ada Okafor"
     assert (profile.career_stage, profile.institution, profile.pronouns) == ("fellow", "", "")
     assert slugs(profile.interests) == set()
 
 
 @pytest.mark.django_db
-def test_profile_switching_mentor_off_clears_bio_and_expertise(client, person):
+def test_profile_switching_mentor_off_clears_bio_and_expertise(client, signed_in_ada):
     client.post(
         PROFILE_URL,
         profile_post(
@@ -200,7 +200,7 @@ def test_profile_switching_mentor_off_clears_bio_and_expertise(client, person):
     )
 
     assert response.status_code == 302
-    profile = Profile.objects.get(user=person)
+    profile = Profile.objects.get(user=signed_in_ada)
     assert (profile.is_mentor, profile.mentor_bio) == (False, "")
     assert slugs(profile.expertise) == set()
 
@@ -217,7 +217,7 @@ def test_profile_page_works_for_account_made_without_profile(client):
 
 
 @pytest.mark.django_db
-def test_account_delete_get_shows_a_confirmation_form(client, person):
+def test_account_delete_get_shows_a_confirmation_form(client, signed_in_ada):
     response = client.get(DELETE_URL)
 
     assert response.status_code == 200
@@ -228,50 +228,52 @@ def test_account_delete_get_shows_a_confirmation_form(client, person):
 
 
 @pytest.mark.django_db
-def test_account_delete_with_wrong_password_shows_error_and_keeps_account(client, person):
+def test_account_delete_with_wrong_password_shows_error_and_keeps_account(client, signed_in_ada):
     response = client.post(DELETE_URL, {"password": "not-my-password", "confirm": "on"})
 
     assert response.status_code == 200
     assert "That is not your password." in page_text(response)
-    assert User.objects.filter(pk=person.pk).exists()
-    assert client.session.get("_auth_user_id") == str(person.pk)
+    assert User.objects.filter(pk=signed_in_ada.pk).exists()
+    assert client.session.get("_auth_user_id") == str(signed_in_ada.pk)
 
 
 @pytest.mark.django_db
-def test_account_delete_without_confirm_box_keeps_account(client, person):
+def test_account_delete_without_confirm_box_keeps_account(client, signed_in_ada):
     response = client.post(DELETE_URL, {"password": PASSWORD})
 
     assert response.status_code == 200
     assert "This field is required." in page_text(response)
-    assert User.objects.filter(pk=person.pk).exists()
+    assert User.objects.filter(pk=signed_in_ada.pk).exists()
 
 
 @pytest.mark.django_db
-def test_account_delete_with_password_and_confirm_removes_everything_and_logs_out(client, person):
+def test_account_delete_with_password_and_confirm_removes_everything_and_logs_out(
+    client, signed_in_ada
+):
     other = UserFactory()
 
     response = client.post(DELETE_URL, {"password": PASSWORD, "confirm": "on"}, follow=True)
 
     assert response.redirect_chain == [("/", 302)]
     assert "Your account and everything in it have been deleted." in page_text(response)
-    assert not User.objects.filter(pk=person.pk).exists()
-    assert not Profile.objects.filter(user_id=person.pk).exists()
+    assert not User.objects.filter(pk=signed_in_ada.pk).exists()
+    assert not Profile.objects.filter(user_id=signed_in_ada.pk).exists()
     assert not EmailAddress.objects.filter(email="ada@example.org").exists()
     assert "_auth_user_id" not in client.session
     assert User.objects.filter(pk=other.pk).exists()
 
 
 @pytest.mark.django_db
-def test_account_delete_gives_the_seat_to_the_next_person_on_the_waitlist(client, person):
+def test_account_delete_gives_the_seat_to_the_next_person_on_the_waitlist(client, signed_in_ada):
     session = SessionFactory(capacity=1)
-    registration_create(session=session, user=person)
+    registration_create(session=session, user=signed_in_ada)
     waiting = registration_create(session=session, user=UserFactory())
 
     client.post(DELETE_URL, {"password": PASSWORD, "confirm": "on"})
 
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.CONFIRMED
-    assert not Registration.objects.filter(user_id=person.pk).exists()
+    assert not Registration.objects.filter(user_id=signed_in_ada.pk).exists()
 
 
 @pytest.mark.django_db

@@ -37,7 +37,7 @@ def _no_broker(scheduled_deliveries):
 
 
 @pytest.fixture
-def event():
+def winter_meeting():
     return EventFactory(slug="winter-meeting", name="Winter Meeting 2030")
 
 
@@ -46,33 +46,41 @@ def at(hour: int, minute: int = 0) -> dt.datetime:
 
 
 @pytest.fixture
-def person():
+def ada():
     return UserFactory(name="Ada Okafor", email="ada@example.org")
 
 
 @pytest.fixture
-def programme(event, person):
-    """An agenda that shows every state a card can be in for `person`: a seat, a clash,
+def card_states_program(winter_meeting, ada):
+    """An agenda that shows every state a card can be in for `ada`: a seat, a clash,
     a waitlist place, a full session, a drop-in and a session reviewed by staff."""
     other = UserFactory(name="Grace Mensah")
     seat = SessionFactory(
-        event=event, title="Giving a scientific talk", starts_at=at(10), ends_at=at(11)
+        event=winter_meeting, title="Giving a scientific talk", starts_at=at(10), ends_at=at(11)
     )
     clash = SessionFactory(
-        event=event,
+        event=winter_meeting,
         title="Careers in industry",
         kind="blood_drop",
         starts_at=at(10, 30),
         ends_at=at(11, 30),
     )
     full = SessionFactory(
-        event=event, title="Grant writing clinic", starts_at=at(13), ends_at=at(14), capacity=1
+        event=winter_meeting,
+        title="Grant writing clinic",
+        starts_at=at(13),
+        ends_at=at(14),
+        capacity=1,
     )
     waiting = SessionFactory(
-        event=event, title="Wellness in fellowship", starts_at=at(15), ends_at=at(16), capacity=1
+        event=winter_meeting,
+        title="Wellness in fellowship",
+        starts_at=at(15),
+        ends_at=at(16),
+        capacity=1,
     )
     SessionFactory(
-        event=event,
+        event=winter_meeting,
         title="Trainee welcome reception",
         kind="reception",
         registration_mode="drop_in",
@@ -81,17 +89,17 @@ def programme(event, person):
         ends_at=at(20),
     )
     SessionFactory(
-        event=event,
+        event=winter_meeting,
         title="Conversations on belonging",
         kind="listening",
         registration_mode="request",
         starts_at=at(16),
         ends_at=at(17),
     )
-    registration_create(session=seat, user=person)
+    registration_create(session=seat, user=ada)
     registration_create(session=full, user=other)
     registration_create(session=waiting, user=other)
-    registration_create(session=waiting, user=person)
+    registration_create(session=waiting, user=ada)
     return {"seat": seat, "clash": clash, "full": full, "waiting": waiting}
 
 

@@ -14,7 +14,7 @@ pytestmark = E2E
 
 AGENDA = "/events/winter-meeting/"
 
-# name: (path for the `programme` fixture's sessions, expected status)
+# name: (path for the `card_states_program` fixture's sessions, expected status)
 ANONYMOUS_PAGES = {
     "agenda": (lambda sessions: AGENDA, 200),
     "session": (lambda sessions: sessions["full"].get_absolute_url(), 200),
@@ -39,16 +39,16 @@ LOGGED_IN_PAGES = {
     ids=["anonymous", "logged-in"],
 )
 def test_pages_have_no_serious_axe_violations(
-    new_context, live_server, programme, person, axe_script, logged_in, pages
+    new_context, live_server, card_states_program, ada, axe_script, logged_in, pages
 ):
     # The site's CSP rightly refuses injected scripts; axe is ours, so the test lifts it.
     page = new_context(bypass_csp=True).new_page()
     if logged_in:
-        log_in(page, live_server.url, email=person.email)
+        log_in(page, live_server.url, email=ada.email)
 
     statuses, violations = {}, {}
     for name, (path, _status) in pages.items():
-        response = page.goto(f"{live_server.url}{path(programme)}")
+        response = page.goto(f"{live_server.url}{path(card_states_program)}")
         statuses[name] = response.status
         if found := serious_axe_violations(page, axe_script):
             violations[name] = found
@@ -58,7 +58,7 @@ def test_pages_have_no_serious_axe_violations(
 
 
 def test_first_tab_focuses_the_skip_link_and_enter_moves_focus_to_main(
-    page, live_server, programme
+    page, live_server, card_states_program
 ):
     page.goto(f"{live_server.url}{AGENDA}")
 

@@ -22,11 +22,11 @@ def admin_log_in(page: Page, base_url: str, email: str) -> None:
 
 
 def test_staff_in_another_zone_move_an_orlando_session_in_orlando_time(
-    new_context, live_server, event
+    new_context, live_server, winter_meeting
 ):
     staff = UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
     session = SessionFactory(
-        event=event,
+        event=winter_meeting,
         title="Grant writing clinic",
         starts_at=dt.datetime(2030, 12, 6, 13, 0, tzinfo=NY),
         ends_at=dt.datetime(2030, 12, 6, 14, 0, tzinfo=NY),

@@ -25,14 +25,16 @@ def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
 def meeting():
     """Two days, three rooms with long names as a convention center has them, sessions in
     parallel and a long-titled one."""
-    event = EventFactory(
+    winter_meeting = EventFactory(
         slug="winter-meeting",
         name="Winter Meeting 2030",
         starts_on=dt.date(2030, 12, 6),
         ends_on=dt.date(2030, 12, 7),
     )
     rooms = [
-        RoomFactory(event=event, name=f"ASH-a-Palooza Event Center — Learning Pods {letter}")
+        RoomFactory(
+            event=winter_meeting, name=f"ASH-a-Palooza Event Center — Learning Pods {letter}"
+        )
         for letter in "ABC"
     ]
     titles = [
@@ -48,7 +50,7 @@ def meeting():
     ]
     for n, title in enumerate(titles):
         SessionFactory(
-            event=event,
+            event=winter_meeting,
             title=title,
             room=rooms[n % 3],
             starts_at=at(6, 10 + n // 3),
@@ -56,13 +58,13 @@ def meeting():
             kind="micro_learning" if n % 2 else "blood_drop",
         )
     SessionFactory(
-        event=event,
+        event=winter_meeting,
         title="Saturday career panel",
         room=rooms[0],
         starts_at=at(7, 9),
         ends_at=at(7, 10),
     )
-    return event
+    return winter_meeting
 
 
 def cards_fully_in_first_screen(page, height: int) -> int:

@@ -11,7 +11,7 @@ pytestmark = E2E
 
 
 def test_announcement_preview_shows_the_email_inside_the_page_before_anything_is_sent(
-    page: Page, live_server, programme, person
+    page: Page, live_server, card_states_program, ada
 ):
     staff = UserFactory(name="Sam Staff", is_staff=True, is_superuser=True)
     log_in(page, live_server.url, email=staff.email)

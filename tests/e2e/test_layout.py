@@ -13,10 +13,10 @@ PHONE = {"width": 375, "height": 800}
     "path", ["/events/winter-meeting/", "/me/agenda/"], ids=["agenda", "my-agenda"]
 )
 def test_page_on_a_phone_has_no_horizontal_scroll(
-    new_context, live_server, programme, person, path
+    new_context, live_server, card_states_program, ada, path
 ):
     page = new_context(viewport=PHONE).new_page()
-    log_in(page, live_server.url, email=person.email)
+    log_in(page, live_server.url, email=ada.email)
 
     page.goto(f"{live_server.url}{path}")
 

@@ -15,17 +15,17 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def phone(new_context, live_server, event, person):
-    listening_sessions(event)
+def phone(new_context, live_server, winter_meeting, ada):
+    listening_sessions(winter_meeting)
     page = new_context(viewport=PHONE, bypass_csp=True).new_page()
-    log_in(page, live_server.url, email=person.email)
+    log_in(page, live_server.url, email=ada.email)
     return page
 
 
 def test_member_sends_a_request_from_the_agenda_on_a_phone(
-    phone, live_server, event, person, axe_script
+    phone, live_server, winter_meeting, ada, axe_script
 ):
-    phone.goto(f"{live_server.url}/events/{event.slug}/")
+    phone.goto(f"{live_server.url}/events/{winter_meeting.slug}/")
     phone.get_by_role("link", name="Ask to take part in the listening sessions").first.click()
 
     expect(phone.get_by_role("heading", name="Ask to take part")).to_be_visible()
@@ -42,7 +42,7 @@ def test_member_sends_a_request_from_the_agenda_on_a_phone(
     expect(phone.get_by_text("Your request is saved.")).to_be_visible()
     expect(phone.locator("#my-request")).to_contain_text("Status: Submitted")
     assert phone.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
-    saved = ListeningRequest.objects.get(user=person)
+    saved = ListeningRequest.objects.get(user=ada)
     assert (saved.formats, saved.topics, saved.availability, saved.time_zone) == (
         ["interview"],
         ["gender"],

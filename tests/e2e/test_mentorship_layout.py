@@ -30,10 +30,10 @@ def mentor(name: str):
 
 
 @pytest.fixture
-def review_url(event):
+def review_url(winter_meeting):
     """A published slot with eight tables of long-named mentors and a dozen trainees."""
     session = SessionFactory(
-        event=event,
+        event=winter_meeting,
         title="Blood Buddies Speed Mentoring — Session 1",
         kind="speed_mentoring",
         registration_mode="matched",

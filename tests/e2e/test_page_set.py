@@ -46,8 +46,8 @@ SHIFT = dt.date(2030, 12, 6) - dt.date(2019, 12, 6)
 
 
 def _shift_demo_to_2030() -> Event:
-    event = Event.objects.get(slug="ash-2019")
-    Event.objects.filter(pk=event.pk).update(
+    winter_meeting = Event.objects.get(slug="ash-2019")
+    Event.objects.filter(pk=winter_meeting.pk).update(
         name="ASH Annual Meeting Trainee Career Program",
         starts_on=F("starts_on") + SHIFT,
         ends_on=F("ends_on") + SHIFT,
@@ -66,9 +66,11 @@ def _shift_demo_to_2030() -> Event:
             if f.get_internal_type() == "DateTimeField"
             and f.name.endswith(("starts_at", "ends_at", "closes_at", "opens_at"))
         ]
-        model.objects.filter(**{path: event}).update(**{name: F(name) + SHIFT for name in fields})
-    agenda_cache_bump(event.pk)
-    return Event.objects.get(pk=event.pk)
+        model.objects.filter(**{path: winter_meeting}).update(
+            **{name: F(name) + SHIFT for name in fields}
+        )
+    agenda_cache_bump(winter_meeting.pk)
+    return Event.objects.get(pk=winter_meeting.pk)
 
 
 @pytest.fixture
@@ -76,9 +78,11 @@ def demo():
     """The demo meeting in 2030, with the demo trainee registered for a morning: two talks
     with free time between them and a waitlist place that would clash with the second."""
     call_command("load_demo", stdout=io.StringIO())
-    event = _shift_demo_to_2030()
+    winter_meeting = _shift_demo_to_2030()
     trainee = User.objects.get(email=TRAINEE[0])
-    sessions = Session.objects.filter(event=event, registration_mode="open").order_by("starts_at")
+    sessions = Session.objects.filter(event=winter_meeting, registration_mode="open").order_by(
+        "starts_at"
+    )
     first = sessions[0]
     second = sessions.filter(starts_at__gte=first.ends_at + dt.timedelta(minutes=30))[0]
     full = sessions.filter(starts_at__lt=second.ends_at, ends_at__gt=second.starts_at)
@@ -90,10 +94,10 @@ def demo():
     registration_create(session=full, user=other)
     for session in (first, second, full):
         registration_create(session=session, user=trainee)
-    lunch = Session.objects.get(event=event, registration_mode="tables")
-    slot = Session.objects.filter(event=event, registration_mode="matched").first()
+    lunch = Session.objects.get(event=winter_meeting, registration_mode="tables")
+    slot = Session.objects.filter(event=winter_meeting, registration_mode="matched").first()
     return {
-        "event": event,
+        "event": winter_meeting,
         "trainee": trainee,
         "session": first,
         "lunch": lunch,
@@ -105,13 +109,13 @@ def demo():
 
 
 def pages(demo) -> dict[str, str]:
-    event, lunch = demo["event"], demo["lunch"]
+    winter_meeting, lunch = demo["event"], demo["lunch"]
     return {
-        "agenda": f"/events/{event.slug}/",
-        "agenda-grid": f"/events/{event.slug}/?view=grid",
+        "agenda": f"/events/{winter_meeting.slug}/",
+        "agenda-grid": f"/events/{winter_meeting.slug}/?view=grid",
         "session": demo["session"].get_absolute_url(),
         "my-agenda": "/me/agenda/",
-        "lunch": f"/events/{event.slug}/sessions/{lunch.pk}/tables/",
+        "lunch": f"/events/{winter_meeting.slug}/sessions/{lunch.pk}/tables/",
         "blood-buddies": "/mentorship/",
         "profile": "/accounts/profile/",
     }

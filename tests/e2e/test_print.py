@@ -8,9 +8,9 @@ pytestmark = E2E
 
 
 def test_printed_my_agenda_names_the_person_and_the_event_at_the_top(
-    page: Page, live_server, programme, person
+    page: Page, live_server, card_states_program, ada
 ):
-    log_in(page, live_server.url, email=person.email)
+    log_in(page, live_server.url, email=ada.email)
     page.goto(f"{live_server.url}/me/agenda/")
 
     page.emulate_media(media="print")

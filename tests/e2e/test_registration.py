@@ -24,12 +24,12 @@ def my_agenda_row(page: Page, session):
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_register_from_agenda_then_cancel_from_my_agenda(
-    new_context, live_server, event, person, javascript
+    new_context, live_server, winter_meeting, ada, javascript
 ):
     page = new_context(java_script_enabled=javascript).new_page()
-    talk = SessionFactory(event=event, title="Giving a scientific talk", starts_at=at(10))
-    log_in(page, live_server.url, email=person.email)
-    page.goto(f"{live_server.url}/events/{event.slug}/")
+    talk = SessionFactory(event=winter_meeting, title="Giving a scientific talk", starts_at=at(10))
+    log_in(page, live_server.url, email=ada.email)
+    page.goto(f"{live_server.url}/events/{winter_meeting.slug}/")
 
     register = card(page, talk).locator("form[action$='/register/']")
     register.get_by_role("button", name="Register").click()
@@ -54,10 +54,10 @@ def test_register_from_agenda_then_cancel_from_my_agenda(
 
 
 def test_register_in_the_browser_emails_a_confirmation(
-    page: Page, live_server, event, person, mailoutbox, scheduled_deliveries
+    page: Page, live_server, winter_meeting, ada, mailoutbox, scheduled_deliveries
 ):
-    talk = SessionFactory(event=event, title="Giving a scientific talk")
-    log_in(page, live_server.url, email=person.email)
+    talk = SessionFactory(event=winter_meeting, title="Giving a scientific talk")
+    log_in(page, live_server.url, email=ada.email)
     page.goto(f"{live_server.url}{talk.get_absolute_url()}")
 
     page.get_by_role("button", name="Register").click()
@@ -65,18 +65,18 @@ def test_register_in_the_browser_emails_a_confirmation(
     assert len(scheduled_deliveries) == 1  # handed to a worker after commit
     notifications_dispatch_due()  # what the worker (or beat's dispatcher) does
 
-    assert [message.to for message in mailoutbox] == [[person.email]]
+    assert [message.to for message in mailoutbox] == [[ada.email]]
     assert "Giving a scientific talk" in mailoutbox[0].subject
 
 
 def test_full_session_offers_the_waitlist_and_shows_my_place(
-    page: Page, live_server, event, person
+    page: Page, live_server, winter_meeting, ada
 ):
-    clinic = SessionFactory(event=event, title="Grant writing clinic", capacity=1)
+    clinic = SessionFactory(event=winter_meeting, title="Grant writing clinic", capacity=1)
     registration_create(session=clinic, user=UserFactory())  # takes the only seat
     registration_create(session=clinic, user=UserFactory())  # first on the waitlist
-    log_in(page, live_server.url, email=person.email)
-    page.goto(f"{live_server.url}/events/{event.slug}/")
+    log_in(page, live_server.url, email=ada.email)
+    page.goto(f"{live_server.url}/events/{winter_meeting.slug}/")
     expect(card(page, clinic).locator(".seats")).to_have_text(
         "Full — join the waitlist · 1 waiting"
     )
@@ -89,17 +89,17 @@ def test_full_session_offers_the_waitlist_and_shows_my_place(
 
 
 def test_clashing_session_offers_a_switch_that_moves_the_seat(
-    page: Page, live_server, event, person
+    page: Page, live_server, winter_meeting, ada
 ):
     talk = SessionFactory(
-        event=event, title="Giving a scientific talk", starts_at=at(10), ends_at=at(11)
+        event=winter_meeting, title="Giving a scientific talk", starts_at=at(10), ends_at=at(11)
     )
     industry = SessionFactory(
-        event=event, title="Careers in industry", starts_at=at(10, 30), ends_at=at(11, 30)
+        event=winter_meeting, title="Careers in industry", starts_at=at(10, 30), ends_at=at(11, 30)
     )
-    registration_create(session=talk, user=person)
-    log_in(page, live_server.url, email=person.email)
-    page.goto(f"{live_server.url}/events/{event.slug}/")
+    registration_create(session=talk, user=ada)
+    log_in(page, live_server.url, email=ada.email)
+    page.goto(f"{live_server.url}/events/{winter_meeting.slug}/")
     expect(card(page, industry).locator(".status.clash")).to_have_text(
         "Clashes with “Giving a scientific talk”"
     )

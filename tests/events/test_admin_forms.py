@@ -1,4 +1,4 @@
-"""Nothing a programme coordinator types in admin is JSON: speakers one per line, audiences
+"""Nothing a program coordinator types in admin is JSON: speakers one per line, audiences
 and career paths as checkboxes by their labels, reminders as durations (issue 9, item 3)."""
 
 import re

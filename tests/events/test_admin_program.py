@@ -88,14 +88,14 @@ def test_taking_back_to_draft_keeps_places_and_says_so(editor):
 
 
 def test_event_publish_action_publishes_the_event_and_all_its_draft_sessions(editor):
-    event = EventFactory(is_published=False)
-    drafts = [SessionFactory(event=event, is_published=False) for _ in range(3)]
+    summit_event = EventFactory(is_published=False)
+    drafts = [SessionFactory(event=summit_event, is_published=False) for _ in range(3)]
 
-    editor.post(EVENTS, {"action": "event_publish_action", "_selected_action": [event.pk],
+    editor.post(EVENTS, {"action": "event_publish_action", "_selected_action": [summit_event.pk],
                          "apply": "1"})  # fmt: skip
 
-    event.refresh_from_db()
-    assert event.is_published
+    summit_event.refresh_from_db()
+    assert summit_event.is_published
     assert Session.objects.filter(pk__in=[s.pk for s in drafts], is_published=True).count() == 3
     assert not Notification.objects.exists()
 
@@ -145,21 +145,21 @@ def csv_file(*lines: str, name="program.csv", raw: bytes | None = None) -> Simpl
     return SimpleUploadedFile(name, content, content_type="text/csv")
 
 
-def upload(client, event, file, draft=False):
-    data = {"action": "agenda_import_action", "_selected_action": [event.pk], "step": "preview",
+def upload(client, summit_event, file, draft=False):
+    data = {"action": "agenda_import_action", "_selected_action": [summit_event.pk], "step": "preview",
             "file": file}  # fmt: skip
     if draft:
         data["draft"] = "on"
     return client.post(EVENTS, data)
 
 
-def apply(client, event, preview):
-    return client.post(EVENTS, {"action": "agenda_import_action", "_selected_action": [event.pk],
+def apply(client, summit_event, preview):
+    return client.post(EVENTS, {"action": "agenda_import_action", "_selected_action": [summit_event.pk],
                                 "step": "apply", "upload": preview.context["upload"]})  # fmt: skip
 
 
 @pytest.fixture
-def event():
+def summit_event():
     return EventFactory(slug="summit", timezone="America/New_York",
                         starts_on=dt.date(2030, 12, 5), ends_on=dt.date(2030, 12, 8))  # fmt: skip
 
@@ -170,39 +170,39 @@ GOOD = [
 ]
 
 
-def test_import_preview_lists_new_changed_unchanged_and_writes_nothing(editor, event):
-    SessionFactory(event=event, key="k1", title="Grant writing", kind="micro_learning",
+def test_import_preview_lists_new_changed_unchanged_and_writes_nothing(editor, summit_event):
+    SessionFactory(event=summit_event, key="k1", title="Grant writing", kind="micro_learning",
                    starts_at=dt.datetime(2030, 12, 6, 10, 0, tzinfo=NY), capacity=20,
                    room__name="Pod A", speakers=["Ana Ruiz"])  # fmt: skip
-    SessionFactory(event=event, key="k3", title="Old title",
+    SessionFactory(event=summit_event, key="k3", title="Old title",
                    starts_at=dt.datetime(2030, 12, 7, 9, 0, tzinfo=NY),
                    room__name="Pod C")  # fmt: skip
 
-    preview = upload(editor, event, csv_file(
+    preview = upload(editor, summit_event, csv_file(
         *GOOD, "k3,New title,micro_learning,2030-12-07,09:00,09:30,Pod C,20,open,,,,"))  # fmt: skip
 
     assert [row.key for row in preview.context["new"]] == ["k2"]
     assert [row.key for row in preview.context["unchanged"]] == ["k1"]
     [(row, fields)] = preview.context["changed"]
     assert (row.key, fields) == ("k3", [("title", "Old title", "New title")])
-    assert Session.objects.filter(event=event).count() == 2
+    assert Session.objects.filter(event=summit_event).count() == 2
 
 
-def test_import_apply_writes_all_and_a_second_import_updates_not_duplicates(editor, event):
-    apply(editor, event, upload(editor, event, csv_file(*GOOD)))
+def test_import_apply_writes_all_and_a_second_import_updates_not_duplicates(editor, summit_event):
+    apply(editor, summit_event, upload(editor, summit_event, csv_file(*GOOD)))
     first = dict(Session.objects.values_list("key", "pk"))
 
-    again = upload(editor, event, csv_file(*GOOD))
+    again = upload(editor, summit_event, csv_file(*GOOD))
 
     assert set(first) == {"k1", "k2"}
     assert [row.key for row in again.context["unchanged"]] == ["k1", "k2"]
     assert "Apply the import" not in again.content.decode()
     assert dict(Session.objects.values_list("key", "pk")) == first
-    assert history(event) == ["Imported a program CSV: 2 created, 0 updated, 0 unchanged."]
+    assert history(summit_event) == ["Imported a program CSV: 2 created, 0 updated, 0 unchanged."]
 
 
-def test_import_with_draft_box_creates_drafts(editor, event):
-    apply(editor, event, upload(editor, event, csv_file(*GOOD), draft=True))
+def test_import_with_draft_box_creates_drafts(editor, summit_event):
+    apply(editor, summit_event, upload(editor, summit_event, csv_file(*GOOD), draft=True))
 
     assert set(Session.objects.values_list("is_published", flat=True)) == {False}
 
@@ -223,9 +223,9 @@ def test_import_with_draft_box_creates_drafts(editor, event):
     ids=["kind", "date", "time", "end-before-start", "duplicated-key", "room-clash"],
 )  # fmt: skip
 def test_import_bad_lines_are_reported_with_their_line_and_nothing_imported(
-    editor, event, lines, expected
+    editor, summit_event, lines, expected
 ):
-    page = upload(editor, event, csv_file(*lines))
+    page = upload(editor, summit_event, csv_file(*lines))
 
     assert page.status_code == 200
     assert any(expected in problem for problem in page.context["problems"])
@@ -233,11 +233,13 @@ def test_import_bad_lines_are_reported_with_their_line_and_nothing_imported(
     assert not Session.objects.exists()
 
 
-def test_import_room_clash_with_a_session_the_file_leaves_alone_is_refused(editor, event):
-    SessionFactory(event=event, title="Keynote", room__name="Hall",
+def test_import_room_clash_with_a_session_the_file_leaves_alone_is_refused(editor, summit_event):
+    SessionFactory(event=summit_event, title="Keynote", room__name="Hall",
                    starts_at=dt.datetime(2030, 12, 6, 10, 0, tzinfo=NY))  # fmt: skip
 
-    page = upload(editor, event, csv_file("k9,T,didactic,2030-12-06,10:15,11:00,Hall,,drop_in,,,,"))
+    page = upload(
+        editor, summit_event, csv_file("k9,T,didactic,2030-12-06,10:15,11:00,Hall,,drop_in,,,,")
+    )
 
     assert page.context["problems"] == [
         "line 2: room “Hall” is taken at that time by “Keynote”, which the file leaves as it is"
@@ -254,24 +256,24 @@ def test_import_room_clash_with_a_session_the_file_leaves_alone_is_refused(edito
     ],
     ids=["missing-column", "not-utf8", "50MB"],
 )  # fmt: skip
-def test_import_bad_files_are_refused_with_a_reason(editor, event, file, expected):
-    page = upload(editor, event, file)
+def test_import_bad_files_are_refused_with_a_reason(editor, summit_event, file, expected):
+    page = upload(editor, summit_event, file)
 
     assert page.status_code == 200
     assert expected in page.content.decode()
     assert not Session.objects.exists()
 
 
-def test_export_then_import_is_a_round_trip(editor, event):
-    apply(editor, event, upload(editor, event, csv_file(
+def test_export_then_import_is_a_round_trip(editor, summit_event):
+    apply(editor, summit_event, upload(editor, summit_event, csv_file(
         *GOOD, 'k4,"=SUM(A1), with a comma",didactic,2030-12-07,09:00,10:00,,,drop_in,'
                'fellow;resident,industry,A;B,"Two\nlines"')))  # fmt: skip
-    SessionFactory(event=event, key="", title="Made by hand", room__name="Pod Z")
+    SessionFactory(event=summit_event, key="", title="Made by hand", room__name="Pod Z")
 
     exported = editor.post(EVENTS, {"action": "agenda_export_action",
-                                    "_selected_action": [event.pk]})  # fmt: skip
+                                    "_selected_action": [summit_event.pk]})  # fmt: skip
     text = exported.content.decode()
-    again = upload(editor, event, csv_file(raw=text.encode()))
+    again = upload(editor, summit_event, csv_file(raw=text.encode()))
 
     assert next(iter(csv.reader(io.StringIO(text)))) == HEADER.split(",")
     assert len(again.context["unchanged"]) == 4

@@ -33,7 +33,7 @@ def feed_url(user) -> str:
 
 
 @pytest.fixture
-def session(event):
+def grant_in_pod_a(event):
     return SessionFactory(
         event=event,
         title="Writing your first grant",
@@ -50,39 +50,43 @@ def signed_in_trainee(client, trainee):
 
 
 def test_my_agenda_ics_has_the_session_in_the_events_zone_with_room_and_link(
-    client, session, signed_in_trainee
+    client, grant_in_pod_a, signed_in_trainee
 ):
-    registration_create(session=session, user=signed_in_trainee)
+    registration_create(session=grant_in_pod_a, user=signed_in_trainee)
 
     (item,) = vevents(client.get(MY_ICS))
 
     assert str(item["SUMMARY"]) == "Writing your first grant"
     assert item["DTSTART"].params["TZID"] == "America/New_York"
     assert item["DTSTART"].to_ical() == b"20301206T100000"
-    assert item.decoded("DTSTART") == session.starts_at
-    assert item.decoded("DTEND") == session.ends_at
+    assert item.decoded("DTSTART") == grant_in_pod_a.starts_at
+    assert item.decoded("DTEND") == grant_in_pod_a.ends_at
     assert str(item["LOCATION"]) == "Learning Pod A"
-    assert str(item["URL"]) == settings.SITE_URL + session.get_absolute_url()
+    assert str(item["URL"]) == settings.SITE_URL + grant_in_pod_a.get_absolute_url()
 
 
-def test_calendar_carries_the_events_time_zone_definition(client, session, signed_in_trainee):
-    registration_create(session=session, user=signed_in_trainee)
+def test_calendar_carries_the_events_time_zone_definition(
+    client, grant_in_pod_a, signed_in_trainee
+):
+    registration_create(session=grant_in_pod_a, user=signed_in_trainee)
 
     calendar = Calendar.from_ical(client.get(MY_ICS).content)
 
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["America/New_York"]
 
 
-def test_my_agenda_ics_is_a_download(client, session, signed_in_trainee):
+def test_my_agenda_ics_is_a_download(client, grant_in_pod_a, signed_in_trainee):
     response = client.get(MY_ICS)
 
     assert response["Content-Disposition"] == 'attachment; filename="my-agenda.ics"'
 
 
-def test_only_confirmed_items_are_in_the_calendar(client, event, session, signed_in_trainee):
-    full = SessionFactory(event=event, title="Full one", starts_at=session.ends_at, capacity=1)
+def test_only_confirmed_items_are_in_the_calendar(client, event, grant_in_pod_a, signed_in_trainee):
+    full = SessionFactory(
+        event=event, title="Full one", starts_at=grant_in_pod_a.ends_at, capacity=1
+    )
     registration_create(session=full, user=UserFactory())
-    registration_create(session=session, user=signed_in_trainee)
+    registration_create(session=grant_in_pod_a, user=signed_in_trainee)
     registration_create(session=full, user=signed_in_trainee)  # waitlisted
 
     summaries = [str(item["SUMMARY"]) for item in vevents(client.get(MY_ICS))]
@@ -90,8 +94,8 @@ def test_only_confirmed_items_are_in_the_calendar(client, event, session, signed
     assert summaries == ["Writing your first grant"]
 
 
-def test_uid_is_stable_across_fetches_and_feeds(client, session, signed_in_trainee):
-    registration_create(session=session, user=signed_in_trainee)
+def test_uid_is_stable_across_fetches_and_feeds(client, grant_in_pod_a, signed_in_trainee):
+    registration_create(session=grant_in_pod_a, user=signed_in_trainee)
 
     first = [str(item["UID"]) for item in vevents(client.get(MY_ICS))]
     second = [str(item["UID"]) for item in vevents(client.get(MY_ICS))]
@@ -102,18 +106,18 @@ def test_uid_is_stable_across_fetches_and_feeds(client, session, signed_in_train
 
 
 def test_staff_moving_a_session_bumps_sequence_and_last_modified(
-    client, session, signed_in_trainee
+    client, grant_in_pod_a, signed_in_trainee
 ):
     with time_machine.travel(dt.datetime(2030, 11, 1, 9, 0, tzinfo=dt.UTC)):
-        registration_create(session=session, user=signed_in_trainee)
+        registration_create(session=grant_in_pod_a, user=signed_in_trainee)
     (before,) = vevents(client.get(MY_ICS))
 
     with time_machine.travel(dt.datetime(2030, 11, 2, 9, 0, tzinfo=dt.UTC)):
         session_update(
-            session=session,
+            session=grant_in_pod_a,
             changes={
-                "starts_at": session.starts_at + dt.timedelta(hours=1),
-                "ends_at": session.ends_at + dt.timedelta(hours=1),
+                "starts_at": grant_in_pod_a.starts_at + dt.timedelta(hours=1),
+                "ends_at": grant_in_pod_a.ends_at + dt.timedelta(hours=1),
             },
         )
     (after,) = vevents(client.get(MY_ICS))
@@ -125,28 +129,30 @@ def test_staff_moving_a_session_bumps_sequence_and_last_modified(
     assert after["DTSTART"].to_ical() == b"20301206T110000"
 
 
-def test_editing_the_description_does_not_bump_sequence(client, session, signed_in_trainee):
-    registration_create(session=session, user=signed_in_trainee)
+def test_editing_the_description_does_not_bump_sequence(client, grant_in_pod_a, signed_in_trainee):
+    registration_create(session=grant_in_pod_a, user=signed_in_trainee)
     (before,) = vevents(client.get(MY_ICS))
 
-    session_update(session=session, changes={"description": "Now with examples."})
+    session_update(session=grant_in_pod_a, changes={"description": "Now with examples."})
     (after,) = vevents(client.get(MY_ICS))
 
     assert after.decoded("SEQUENCE") == before.decoded("SEQUENCE")
 
 
-def test_a_cancelled_seat_disappears_from_the_feed(session, signed_in_trainee):
-    registration_create(session=session, user=signed_in_trainee)
+def test_a_cancelled_seat_disappears_from_the_feed(grant_in_pod_a, signed_in_trainee):
+    registration_create(session=grant_in_pod_a, user=signed_in_trainee)
     url = feed_url(signed_in_trainee)
     assert len(vevents(Client().get(url))) == 1
 
-    registration_cancel(session=session, user=signed_in_trainee)
+    registration_cancel(session=grant_in_pod_a, user=signed_in_trainee)
 
     assert vevents(Client().get(url)) == []
 
 
-def test_feed_by_token_needs_no_login_and_matches_my_agenda(client, session, signed_in_trainee):
-    registration_create(session=session, user=signed_in_trainee)
+def test_feed_by_token_needs_no_login_and_matches_my_agenda(
+    client, grant_in_pod_a, signed_in_trainee
+):
+    registration_create(session=grant_in_pod_a, user=signed_in_trainee)
 
     feed = vevents(Client().get(feed_url(signed_in_trainee)))
     mine = vevents(client.get(MY_ICS))
@@ -157,9 +163,9 @@ def test_feed_by_token_needs_no_login_and_matches_my_agenda(client, session, sig
 
 
 def test_wrong_and_revoked_tokens_get_the_same_404_as_a_never_issued_one(
-    client, session, signed_in_trainee
+    client, grant_in_pod_a, signed_in_trainee
 ):
-    registration_create(session=session, user=signed_in_trainee)
+    registration_create(session=grant_in_pod_a, user=signed_in_trainee)
     old_token = Profile.objects.get(user=signed_in_trainee).calendar_token
     client.post(reverse("events:calendar_revoke"))
     calendar_app = Client()

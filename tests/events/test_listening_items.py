@@ -54,11 +54,6 @@ def lunch_talk(event):
     return SessionFactory(event=event, title="Lunch talk", starts_at=at(12), ends_at=at(13))
 
 
-@pytest.fixture
-def person():
-    return UserFactory()
-
-
 def test_listening_card_says_how_to_take_part_and_offers_no_button(client, event, interviews):
     client.force_login(UserFactory())
 
@@ -80,10 +75,10 @@ def test_listening_session_page_says_how_to_take_part_and_takes_no_registration(
 
 
 def test_listening_block_is_not_shown_as_clashing_with_a_seat_the_person_holds(
-    client, event, interviews, lunch_talk, person
+    client, event, interviews, lunch_talk, trainee
 ):
-    registration_create(session=lunch_talk, user=person)
-    client.force_login(person)
+    registration_create(session=lunch_talk, user=trainee)
+    client.force_login(trainee)
 
     shown = card(client.get(event.get_absolute_url()), interviews)
 
@@ -91,13 +86,13 @@ def test_listening_block_is_not_shown_as_clashing_with_a_seat_the_person_holds(
 
 
 def test_an_item_on_a_listening_block_never_makes_other_cards_clash(
-    client, event, interviews, lunch_talk, person
+    client, event, interviews, lunch_talk, trainee
 ):
     # Held from before the rule, e.g. added by staff in admin.
     Registration.objects.create(
-        session=interviews, user=person, status=Registration.Status.CONFIRMED
+        session=interviews, user=trainee, status=Registration.Status.CONFIRMED
     )
-    client.force_login(person)
+    client.force_login(trainee)
 
     response = client.get(event.get_absolute_url())
 
@@ -106,23 +101,23 @@ def test_an_item_on_a_listening_block_never_makes_other_cards_clash(
 
 
 def test_an_item_on_a_listening_block_does_not_refuse_an_overlapping_seat(
-    interviews, lunch_talk, person
+    interviews, lunch_talk, trainee
 ):
     Registration.objects.create(
-        session=interviews, user=person, status=Registration.Status.CONFIRMED
+        session=interviews, user=trainee, status=Registration.Status.CONFIRMED
     )
 
-    registration = registration_create(session=lunch_talk, user=person)
+    registration = registration_create(session=lunch_talk, user=trainee)
 
     assert registration.status == Registration.Status.CONFIRMED
 
 
-def test_my_agenda_shows_no_clash_with_a_listening_block(client, interviews, lunch_talk, person):
+def test_my_agenda_shows_no_clash_with_a_listening_block(client, interviews, lunch_talk, trainee):
     Registration.objects.create(
-        session=interviews, user=person, status=Registration.Status.CONFIRMED
+        session=interviews, user=trainee, status=Registration.Status.CONFIRMED
     )
-    registration_create(session=lunch_talk, user=person)
-    client.force_login(person)
+    registration_create(session=lunch_talk, user=trainee)
+    client.force_login(trainee)
 
     content = client.get(reverse("events:my_agenda")).content.decode()
 

@@ -40,7 +40,7 @@ def make_session(event, title, *, paths=(), **fields):
 
 
 @pytest.fixture
-def programme(event):
+def three_session_program(event):
     """Three sessions over two days with different kinds, paths and audiences."""
     return [
         make_session(
@@ -74,13 +74,15 @@ def programme(event):
 
 
 @pytest.mark.django_db
-def test_agenda_lists_every_published_session_linking_to_its_page(client, event, programme):
+def test_agenda_lists_every_published_session_linking_to_its_page(
+    client, event, three_session_program
+):
     response = client.get("/events/ash-2030/")
 
     assert response.status_code == 200
     links = re.findall(SESSION_LINK.format(slug="ash-2030"), response.content.decode())
     assert [(href, title) for href, _, title in links] == [
-        (f"/events/ash-2030/sessions/{s.pk}/", s.title) for s in programme
+        (f"/events/ash-2030/sessions/{s.pk}/", s.title) for s in three_session_program
     ]
 
 
@@ -97,7 +99,7 @@ def test_agenda_shows_all_sessions_on_one_page(client, event):
 
 
 @pytest.mark.django_db
-def test_agenda_leaves_out_unpublished_sessions(client, event, programme):
+def test_agenda_leaves_out_unpublished_sessions(client, event, three_session_program):
     make_session(event, "Secret planning meeting", is_published=False, starts_at=at(6, 9))
 
     response = client.get("/events/ash-2030/")
@@ -107,7 +109,7 @@ def test_agenda_leaves_out_unpublished_sessions(client, event, programme):
 
 
 @pytest.mark.django_db
-def test_agenda_leaves_out_sessions_of_other_events(client, event, programme):
+def test_agenda_leaves_out_sessions_of_other_events(client, event, three_session_program):
     make_session(EventFactory(slug="other"), "Somebody else's talk", starts_at=at(6, 9))
 
     response = client.get("/events/ash-2030/")
@@ -150,7 +152,7 @@ def test_agenda_shows_start_and_end_in_the_event_zone(client, event):
     ],
     ids=["none", "kind", "career-path", "audience", "day", "kind-and-day", "blank", "no-match"],
 )
-def test_agenda_filters_narrow_the_list(client, event, programme, query, expected):
+def test_agenda_filters_narrow_the_list(client, event, three_session_program, query, expected):
     response = client.get(f"/events/ash-2030/{query}")
 
     assert response.status_code == 200
@@ -158,7 +160,7 @@ def test_agenda_filters_narrow_the_list(client, event, programme, query, expecte
 
 
 @pytest.mark.django_db
-def test_agenda_with_no_match_says_so(client, event, programme):
+def test_agenda_with_no_match_says_so(client, event, three_session_program):
     response = client.get("/events/ash-2030/?kind=reception")
 
     assert "No sessions match these filters." in response.content.decode()
@@ -177,7 +179,7 @@ def test_agenda_with_no_match_says_so(client, event, programme):
     ],
 )
 def test_agenda_with_forged_filter_value_answers_with_the_unfiltered_list(
-    client, event, programme, query
+    client, event, three_session_program, query
 ):
     response = client.get(f"/events/ash-2030/{query}")
 
@@ -206,7 +208,7 @@ def test_agenda_of_unpublished_event_is_404(client):
 
 
 @pytest.mark.django_db
-def test_home_shows_the_agenda_of_the_upcoming_event(client, event, programme):
+def test_home_shows_the_agenda_of_the_upcoming_event(client, event, three_session_program):
     past = EventFactory(
         slug="ash-2019",
         name="ASH 2019 Trainee Programme",
@@ -296,7 +298,7 @@ def test_missing_pages_are_404_in_the_site_layout(client, event, case):
 
 
 @pytest.mark.django_db
-def test_layout_has_language_skip_link_main_and_labelled_nav(client, event, programme):
+def test_layout_has_language_skip_link_main_and_labelled_nav(client, event, three_session_program):
     response = client.get("/events/ash-2030/")
 
     content = response.content.decode()
@@ -307,7 +309,7 @@ def test_layout_has_language_skip_link_main_and_labelled_nav(client, event, prog
 
 
 @pytest.mark.django_db
-def test_agenda_filter_controls_each_have_a_label(client, event, programme):
+def test_agenda_filter_controls_each_have_a_label(client, event, three_session_program):
     response = client.get("/events/ash-2030/")
 
     content = response.content.decode()

@@ -24,20 +24,20 @@ Status = Registration.Status
 
 
 @pytest.fixture
-def session():
+def session_with_waitlist():
     """Two seats; arrivals: Ada, Ben (seated), Cleo, Dev, Eve (waiting); then Ben and Dev
     change their minds, so Cleo moves up to a seat."""
-    session = SessionFactory(capacity=2)
+    session_with_waitlist = SessionFactory(capacity=2)
     people = {
         name: UserFactory(email=f"{name.lower()}@example.org", name=f"{name} Trainee")
         for name in ("Ada", "Ben", "Cleo", "Dev", "Eve")
     }
     for user in people.values():
-        registration_create(session=session, user=user)
-    registration_cancel(session=session, user=people["Ben"])
-    registration_cancel(session=session, user=people["Dev"])
-    session.people = people
-    return session
+        registration_create(session=session_with_waitlist, user=user)
+    registration_cancel(session=session_with_waitlist, user=people["Ben"])
+    registration_cancel(session=session_with_waitlist, user=people["Dev"])
+    session_with_waitlist.people = people
+    return session_with_waitlist
 
 
 EXPECTED_CSV = (
@@ -54,18 +54,18 @@ def export(session_id: str) -> str:
     return out.getvalue()
 
 
-def test_export_roster_prints_confirmed_first_then_waitlist_positions(session):
-    assert export(str(session.pk)) == EXPECTED_CSV
+def test_export_roster_prints_confirmed_first_then_waitlist_positions(session_with_waitlist):
+    assert export(str(session_with_waitlist.pk)) == EXPECTED_CSV
 
 
 def test_export_roster_numbers_the_waitlist_from_one_without_gaps():
-    session = SessionFactory(capacity=1)
+    session_with_waitlist = SessionFactory(capacity=1)
     for user in UserFactory.create_batch(5):
-        registration_create(session=session, user=user)
-    second = Registration.objects.filter(session=session, status=Status.WAITLISTED)[1]
-    registration_cancel(session=session, user=second.user)
+        registration_create(session=session_with_waitlist, user=user)
+    second = Registration.objects.filter(session=session_with_waitlist, status=Status.WAITLISTED)[1]
+    registration_cancel(session=session_with_waitlist, user=second.user)
 
-    rows = list(csv.DictReader(StringIO(export(str(session.pk)))))
+    rows = list(csv.DictReader(StringIO(export(str(session_with_waitlist.pk)))))
 
     assert [(r["status"], r["position"]) for r in rows] == [
         ("confirmed", ""),
@@ -84,14 +84,14 @@ def test_export_roster_of_an_unknown_session_fails_with_returncode_2(session_id)
     assert session_id in str(caught.value)
 
 
-def roster_url(session) -> str:
-    return reverse("admin:events_session_roster", args=[session.pk])
+def roster_url(session_with_waitlist) -> str:
+    return reverse("admin:events_session_roster", args=[session_with_waitlist.pk])
 
 
-def test_admin_roster_csv_is_the_same_csv_for_staff(client, session):
+def test_admin_roster_csv_is_the_same_csv_for_staff(client, session_with_waitlist):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
-    response = client.get(roster_url(session))
+    response = client.get(roster_url(session_with_waitlist))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -99,20 +99,22 @@ def test_admin_roster_csv_is_the_same_csv_for_staff(client, session):
 
 
 @pytest.mark.parametrize("who", ["anonymous", "trainee"])
-def test_admin_roster_csv_sends_non_staff_to_the_admin_login(client, session, who):
+def test_admin_roster_csv_sends_non_staff_to_the_admin_login(client, session_with_waitlist, who):
     if who == "trainee":
-        client.force_login(session.people["Ada"])
+        client.force_login(session_with_waitlist.people["Ada"])
 
-    response = client.get(roster_url(session))
+    response = client.get(roster_url(session_with_waitlist))
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('admin:login')}?next={roster_url(session)}"
+    assert (
+        response["Location"] == f"{reverse('admin:login')}?next={roster_url(session_with_waitlist)}"
+    )
 
 
-def test_admin_session_page_shows_the_roster_and_waitlist_inline(client, session):
+def test_admin_session_page_shows_the_roster_and_waitlist_inline(client, session_with_waitlist):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
-    response = client.get(reverse("admin:events_session_change", args=[session.pk]))
+    response = client.get(reverse("admin:events_session_change", args=[session_with_waitlist.pk]))
 
     content = response.content.decode()
     assert "Roster and waitlist (arrival order)" in content
@@ -175,9 +177,11 @@ def admin_form_data(response, form_id: str) -> dict:
     return data
 
 
-def test_raising_capacity_in_the_admin_form_promotes_from_the_waitlist(client, session):
+def test_raising_capacity_in_the_admin_form_promotes_from_the_waitlist(
+    client, session_with_waitlist
+):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    url = reverse("admin:events_session_change", args=[session.pk])
+    url = reverse("admin:events_session_change", args=[session_with_waitlist.pk])
     data = admin_form_data(client.get(url), "session_form")
     assert data["capacity"] == ["2"]
     data["capacity"] = ["3"]
@@ -185,8 +189,10 @@ def test_raising_capacity_in_the_admin_form_promotes_from_the_waitlist(client, s
     response = client.post(url, data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
-    eve = session.people["Eve"]
-    assert Registration.objects.get(session=session, user=eve).status == Status.CONFIRMED
+    eve = session_with_waitlist.people["Eve"]
+    assert (
+        Registration.objects.get(session=session_with_waitlist, user=eve).status == Status.CONFIRMED
+    )
     assert Notification.objects.filter(user=eve, kind="waitlist_promoted").exists()
-    session.refresh_from_db()
-    assert (session.capacity, session.sequence) == (3, 0)
+    session_with_waitlist.refresh_from_db()
+    assert (session_with_waitlist.capacity, session_with_waitlist.sequence) == (3, 0)

@@ -61,24 +61,19 @@ def card(response, session: Session) -> str:
 
 
 @pytest.fixture
-def event():
+def two_day_event():
     return EventFactory(starts_on=dt.date(2030, 12, 6), ends_on=dt.date(2030, 12, 7))
 
 
 @pytest.fixture
-def talk(event):
+def half_hour_talk(two_day_event):
     return SessionFactory(
-        event=event,
+        event=two_day_event,
         title="Giving a scientific talk",
         starts_at=TALK_START,
         ends_at=TALK_START + dt.timedelta(minutes=30),
         capacity=1,
     )
-
-
-@pytest.fixture
-def person():
-    return UserFactory()
 
 
 # --- the services refuse -----------------------------------------------------------------------
@@ -90,96 +85,102 @@ def person():
     ids=["started", "ended", "event-ended"],
 )
 def test_registration_create_after_the_start_is_refused_and_writes_nothing(
-    talk, person, now, message
+    half_hour_talk, trainee, now, message
 ):
     with time_machine.travel(now, tick=False), pytest.raises(ValidationError) as caught:
-        registration_create(session=talk, user=person)
+        registration_create(session=half_hour_talk, user=trainee)
 
     assert caught.value.messages == [message]
-    assert active(talk) == {}
+    assert active(half_hour_talk) == {}
     assert not Notification.objects.exists()
 
 
-def test_joining_the_waitlist_of_a_full_session_after_its_start_is_refused(talk, person):
+def test_joining_the_waitlist_of_a_full_session_after_its_start_is_refused(half_hour_talk, trainee):
     with time_machine.travel(BEFORE, tick=False):
-        registration_create(session=talk, user=UserFactory())
+        registration_create(session=half_hour_talk, user=UserFactory())
 
     with time_machine.travel(DURING, tick=False), pytest.raises(ValidationError) as caught:
-        registration_create(session=talk, user=person)
+        registration_create(session=half_hour_talk, user=trainee)
 
     assert caught.value.messages == [STARTED]
-    assert person.pk not in active(talk)
+    assert trainee.pk not in active(half_hour_talk)
 
 
-def test_switching_into_a_session_that_has_started_changes_nothing(event, talk, person):
-    later = SessionFactory(event=event, starts_at=TALK_START + dt.timedelta(hours=2))
+def test_switching_into_a_session_that_has_started_changes_nothing(
+    two_day_event, half_hour_talk, trainee
+):
+    later = SessionFactory(event=two_day_event, starts_at=TALK_START + dt.timedelta(hours=2))
     with time_machine.travel(BEFORE, tick=False):
-        registration_create(session=later, user=person)
+        registration_create(session=later, user=trainee)
 
     with time_machine.travel(DURING, tick=False), pytest.raises(ValidationError) as caught:
-        registration_switch(session=talk, replace=later, user=person)
+        registration_switch(session=half_hour_talk, replace=later, user=trainee)
 
     assert caught.value.messages == [STARTED]
-    assert active(later) == {person.pk: Status.CONFIRMED}
-    assert active(talk) == {}
+    assert active(later) == {trainee.pk: Status.CONFIRMED}
+    assert active(half_hour_talk) == {}
 
 
-def test_switching_out_of_a_session_that_has_started_changes_nothing(event, talk, person):
-    later = SessionFactory(event=event, starts_at=TALK_START + dt.timedelta(hours=2))
+def test_switching_out_of_a_session_that_has_started_changes_nothing(
+    two_day_event, half_hour_talk, trainee
+):
+    later = SessionFactory(event=two_day_event, starts_at=TALK_START + dt.timedelta(hours=2))
     with time_machine.travel(BEFORE, tick=False):
-        registration_create(session=talk, user=person)
+        registration_create(session=half_hour_talk, user=trainee)
 
     with time_machine.travel(DURING, tick=False), pytest.raises(ValidationError) as caught:
-        registration_switch(session=later, replace=talk, user=person)
+        registration_switch(session=later, replace=half_hour_talk, user=trainee)
 
     assert caught.value.messages == [STARTED]
-    assert active(talk) == {person.pk: Status.CONFIRMED}
+    assert active(half_hour_talk) == {trainee.pk: Status.CONFIRMED}
     assert active(later) == {}
 
 
 @pytest.mark.parametrize("status", [Status.CONFIRMED, Status.WAITLISTED])
 def test_cancelling_after_the_start_is_refused_and_the_registration_stays_on_record(
-    talk, person, status
+    half_hour_talk, trainee, status
 ):
     with time_machine.travel(BEFORE, tick=False):
         if status == Status.WAITLISTED:
-            registration_create(session=talk, user=UserFactory())
-        registration_create(session=talk, user=person)
+            registration_create(session=half_hour_talk, user=UserFactory())
+        registration_create(session=half_hour_talk, user=trainee)
 
     with time_machine.travel(DURING, tick=False), pytest.raises(ValidationError) as caught:
-        registration_cancel(session=talk, user=person)
+        registration_cancel(session=half_hour_talk, user=trainee)
 
     assert caught.value.messages == [STARTED]
-    assert active(talk)[person.pk] == status
+    assert active(half_hour_talk)[trainee.pk] == status
 
 
-def test_cancelling_before_the_start_still_works_after_the_registration_window_closed(talk, person):
+def test_cancelling_before_the_start_still_works_after_the_registration_window_closed(
+    half_hour_talk, trainee
+):
     with time_machine.travel(BEFORE, tick=False):
-        registration_create(session=talk, user=person)
-    talk.registration_closes_at = BEFORE + dt.timedelta(days=1)
-    talk.save()
+        registration_create(session=half_hour_talk, user=trainee)
+    half_hour_talk.registration_closes_at = BEFORE + dt.timedelta(days=1)
+    half_hour_talk.save()
 
     with time_machine.travel(TALK_START - dt.timedelta(hours=1), tick=False):
-        registration_cancel(session=talk, user=person)
+        registration_cancel(session=half_hour_talk, user=trainee)
 
-    assert active(talk) == {}
+    assert active(half_hour_talk) == {}
 
 
-def test_more_seats_after_the_start_promote_nobody_from_the_waitlist(talk, person):
+def test_more_seats_after_the_start_promote_nobody_from_the_waitlist(half_hour_talk, trainee):
     with time_machine.travel(BEFORE, tick=False):
-        registration_create(session=talk, user=UserFactory())
-        registration_create(session=talk, user=person)
+        registration_create(session=half_hour_talk, user=UserFactory())
+        registration_create(session=half_hour_talk, user=trainee)
 
     with time_machine.travel(DURING, tick=False):
-        session_update(session=talk, changes={"capacity": 5})
+        session_update(session=half_hour_talk, changes={"capacity": 5})
 
-    assert active(talk)[person.pk] == Status.WAITLISTED
+    assert active(half_hour_talk)[trainee.pk] == Status.WAITLISTED
     assert not Notification.objects.filter(kind="waitlist_promoted").exists()
 
 
-def test_a_lunch_table_seat_after_the_lunch_started_is_refused(event, person):
+def test_a_lunch_table_seat_after_the_lunch_started_is_refused(two_day_event, trainee):
     lunch = SessionFactory(
-        event=event,
+        event=two_day_event,
         kind=Session.Kind.CAREER_LUNCH,
         registration_mode=Session.Mode.TABLES,
         capacity=None,
@@ -193,15 +194,15 @@ def test_a_lunch_table_seat_after_the_lunch_started_is_refused(event, person):
     rotation = LunchRotation.objects.get(session=lunch, number=2)
 
     with time_machine.travel(DURING, tick=False), pytest.raises(ValidationError) as caught:
-        table_seat_take(session=lunch, rotation=rotation, table=table, user=person)
+        table_seat_take(session=lunch, rotation=rotation, table=table, user=trainee)
 
     assert caught.value.messages == [STARTED]
     assert not lunch.registrations.exists()
 
 
-def test_a_speed_mentoring_place_after_the_slot_started_is_refused(event, person):
+def test_a_speed_mentoring_place_after_the_slot_started_is_refused(two_day_event, trainee):
     buddies = SessionFactory(
-        event=event,
+        event=two_day_event,
         kind=Session.Kind.SPEED_MENTORING,
         registration_mode=Session.Mode.MATCHED,
         capacity=20,
@@ -210,97 +211,104 @@ def test_a_speed_mentoring_place_after_the_slot_started_is_refused(event, person
     )
 
     with time_machine.travel(DURING, tick=False), pytest.raises(ValidationError) as caught:
-        registration_create_matched(session=buddies, user=person)
+        registration_create_matched(session=buddies, user=trainee)
 
     assert caught.value.messages == [STARTED]
 
 
-def test_deleting_an_account_with_a_seat_in_a_past_session_still_works(talk, person):
+def test_deleting_an_account_with_a_seat_in_a_past_session_still_works(half_hour_talk, trainee):
     with time_machine.travel(BEFORE, tick=False):
-        registration_create(session=talk, user=person)
+        registration_create(session=half_hour_talk, user=trainee)
 
     with time_machine.travel(AFTER_THE_EVENT, tick=False):
-        user_delete(user=person)
+        user_delete(user=trainee)
 
-    assert active(talk) == {}
+    assert active(half_hour_talk) == {}
 
 
 # --- the pages say so ----------------------------------------------------------------------------
 
 
 def test_agenda_card_of_a_started_session_shows_why_instead_of_a_register_button(
-    client, event, talk, person
+    client, two_day_event, half_hour_talk, trainee
 ):
     with time_machine.travel(DURING, tick=False):
-        client.force_login(person)  # a login from today would have expired by then
-        shown = card(client.get(event.get_absolute_url()), talk)
+        client.force_login(trainee)  # a login from today would have expired by then
+        shown = card(client.get(two_day_event.get_absolute_url()), half_hour_talk)
 
     assert f'<p class="closed">{STARTED}</p>' in shown
     assert "<form" not in shown
 
 
 def test_agenda_card_of_a_started_session_offers_no_cancel_to_a_person_with_a_seat(
-    client, event, talk, person
+    client, two_day_event, half_hour_talk, trainee
 ):
     with time_machine.travel(BEFORE, tick=False):
-        registration_create(session=talk, user=person)
+        registration_create(session=half_hour_talk, user=trainee)
     with time_machine.travel(DURING, tick=False):
-        client.force_login(person)  # a login from today would have expired by then
-        shown = card(client.get(event.get_absolute_url()), talk)
+        client.force_login(trainee)  # a login from today would have expired by then
+        shown = card(client.get(two_day_event.get_absolute_url()), half_hour_talk)
 
     assert "✓ You have a seat" in shown
     assert f'<p class="closed">{STARTED}</p>' in shown
     assert "Cancel my seat" not in shown
 
 
-def test_my_agenda_offers_no_cancel_for_a_session_that_has_ended(client, talk, person):
+def test_my_agenda_offers_no_cancel_for_a_session_that_has_ended(client, half_hour_talk, trainee):
     with time_machine.travel(BEFORE, tick=False):
-        registration_create(session=talk, user=person)
+        registration_create(session=half_hour_talk, user=trainee)
     with time_machine.travel(LATER_THAT_DAY, tick=False):
-        client.force_login(person)
+        client.force_login(trainee)
         content = client.get(reverse("events:my_agenda")).content.decode()
 
     assert ENDED in content
     assert "/cancel/" not in content
 
 
-def test_register_post_after_the_start_says_why_and_writes_nothing(client, talk, person):
-    url = reverse("events:session_register", kwargs={"slug": talk.event.slug, "pk": talk.pk})
+def test_register_post_after_the_start_says_why_and_writes_nothing(client, half_hour_talk, trainee):
+    url = reverse(
+        "events:session_register",
+        kwargs={"slug": half_hour_talk.event.slug, "pk": half_hour_talk.pk},
+    )
 
     with time_machine.travel(DURING, tick=False):
-        client.force_login(person)
+        client.force_login(trainee)
         response = client.post(url, follow=True)
 
     assert messages_on(response) == [STARTED]
-    assert active(talk) == {}
+    assert active(half_hour_talk) == {}
 
 
-def test_cancel_post_after_the_start_says_why_and_keeps_the_seat(client, talk, person):
+def test_cancel_post_after_the_start_says_why_and_keeps_the_seat(client, half_hour_talk, trainee):
     with time_machine.travel(BEFORE, tick=False):
-        registration_create(session=talk, user=person)
-    url = reverse("events:session_cancel", kwargs={"slug": talk.event.slug, "pk": talk.pk})
+        registration_create(session=half_hour_talk, user=trainee)
+    url = reverse(
+        "events:session_cancel", kwargs={"slug": half_hour_talk.event.slug, "pk": half_hour_talk.pk}
+    )
 
     with time_machine.travel(DURING, tick=False):
-        client.force_login(person)
+        client.force_login(trainee)
         response = client.post(url, follow=True)
 
     assert response.status_code == 200
     assert messages_on(response) == [STARTED]
-    assert active(talk) == {person.pk: Status.CONFIRMED}
+    assert active(half_hour_talk) == {trainee.pk: Status.CONFIRMED}
 
 
-def test_agenda_of_an_event_that_has_ended_says_so(client, event, talk):
+def test_agenda_of_an_event_that_has_ended_says_so(client, two_day_event, half_hour_talk):
     with time_machine.travel(AFTER_THE_EVENT, tick=False):
-        content = client.get(event.get_absolute_url()).content.decode()
+        content = client.get(two_day_event.get_absolute_url()).content.decode()
 
     assert "This event has ended: its agenda stays here for reference" in content
 
 
-def test_a_visitor_of_an_ended_event_is_told_it_ended_not_asked_to_log_in(client, event, talk):
+def test_a_visitor_of_an_ended_event_is_told_it_ended_not_asked_to_log_in(
+    client, two_day_event, half_hour_talk
+):
     with time_machine.travel(AFTER_THE_EVENT, tick=False):
-        response = client.get(event.get_absolute_url())
+        response = client.get(two_day_event.get_absolute_url())
 
-    shown = card(response, talk)
+    shown = card(response, half_hour_talk)
     assert f'<p class="closed">{EVENT_ENDED}</p>' in shown
     assert "Log in to register" not in shown
     assert "seat left" not in shown

@@ -28,18 +28,18 @@ def speed_session(event, **kwargs) -> Session:
 
 
 @pytest.fixture
-def session(event):
+def buddies_session(event):
     return speed_session(event, title="Blood Buddies 1")
 
 
-def make_slot(session, **kwargs) -> SpeedMentoringSlot:
+def make_slot(buddies_session, **kwargs) -> SpeedMentoringSlot:
     values = {"rounds": 4, "minutes_per_round": 10, "tables": 8, **kwargs}
-    return SpeedMentoringSlot.objects.create(session=session, **values)
+    return SpeedMentoringSlot.objects.create(session=buddies_session, **values)
 
 
 @pytest.fixture
-def slot(session):
-    return make_slot(session)
+def slot(buddies_session):
+    return make_slot(buddies_session)
 
 
 def paths(*slugs: str) -> list[CareerPath]:

@@ -23,13 +23,13 @@ SLOTS = "/admin/mentorship/speedmentoringslot/"
 @pytest.fixture
 def morning_slot(event):
     """10:30–11:15 in Orlando, four rounds of ten minutes (as the demo's first slot)."""
-    session = speed_session(
+    buddies_session = speed_session(
         event,
         title="Blood Buddies 1",
         starts_at=dt.datetime(2030, 12, 6, 10, 30, tzinfo=NY),
         ends_at=dt.datetime(2030, 12, 6, 11, 15, tzinfo=NY),
     )
-    return make_slot(session, rounds=4, minutes_per_round=10)
+    return make_slot(buddies_session, rounds=4, minutes_per_round=10)
 
 
 def review(client: Client, slot) -> str:
@@ -78,10 +78,10 @@ def test_slot_sign_up_deadline_is_typed_and_shown_in_the_event_zone(staff_client
 
 
 def test_a_new_slot_takes_its_deadline_in_the_zone_of_the_session_chosen(staff_client, event):
-    session = speed_session(event, title="Blood Buddies 2")
+    buddies_session = speed_session(event, title="Blood Buddies 2")
     data = form_data(staff_client.get(f"{SLOTS}add/").content.decode(), "speedmentoringslot_form")
     data.update(
-        session=[str(session.pk)],
+        session=[str(buddies_session.pk)],
         signup_closes_at_0=["2030-12-05"],
         signup_closes_at_1=["12:00"],
     )
@@ -92,7 +92,7 @@ def test_a_new_slot_takes_its_deadline_in_the_zone_of_the_session_chosen(staff_c
     response = staff_client.post(f"{SLOTS}add/", data)
 
     assert response.status_code == 302
-    slot = SpeedMentoringSlot.objects.get(session=session)
+    slot = SpeedMentoringSlot.objects.get(session=buddies_session)
     assert slot.signup_closes_at == dt.datetime(2030, 12, 5, 12, 0, tzinfo=NY)
 
 

@@ -161,20 +161,3 @@ def test_mentor_calendar_feed_has_the_slot_before_publishing(slot):
 
     assert str(item["SUMMARY"]) == "Blood Buddies 1 (mentor)"
     assert "once staff publish the schedule" in str(item["DESCRIPTION"])
-
-
-@pytest.mark.parametrize("lunches", [1, 6])
-def test_my_agenda_queries_do_not_grow_with_hosted_tables(django_assert_max_num_queries, lunches):
-    mentor = make_mentor()
-    for _ in range(lunches):
-        lunch = lunch_make(tables=3)
-        for number in (1, 2, 3):
-            host(lunch, mentor, number)
-    client = logged_in(mentor)
-
-    # login session, user, profile, registrations; mentoring: offers, meetings (+2 prefetch);
-    # hosting: tables, rotations; listening: private conversations
-    with django_assert_max_num_queries(11):
-        response = client.get(reverse("events:my_agenda"))
-
-    assert response.content.decode().count("Who is coming") == 3 * lunches

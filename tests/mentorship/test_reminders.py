@@ -13,15 +13,17 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scheduled_deliveri
 
 
 def test_trainee_reminder_before_the_first_round_lists_their_rounds(event, mailoutbox):
-    session = speed_session(event, title="Blood Buddies 1", starts_at=at(6, 10), ends_at=at(6, 11))
-    slot = make_slot(session, rounds=2, minutes_per_round=10, tables=4)
+    buddies_session = speed_session(
+        event, title="Blood Buddies 1", starts_at=at(6, 10), ends_at=at(6, 11)
+    )
+    slot = make_slot(buddies_session, rounds=2, minutes_per_round=10, tables=4)
     with time_machine.travel(at(1, 9), tick=False):
         offer_for(slot, name="Dr. Mentor Person")
         signup = signup_for(slot, name="Tara Trainee")
         schedule_draft(slot=slot)
         schedule_publish(slot=slot)
 
-    with time_machine.travel(session.starts_at - dt.timedelta(hours=1), tick=False):
+    with time_machine.travel(buddies_session.starts_at - dt.timedelta(hours=1), tick=False):
         notifications_dispatch_due()
 
     (reminder,) = [
@@ -33,15 +35,17 @@ def test_trainee_reminder_before_the_first_round_lists_their_rounds(event, mailo
 def test_mentor_gets_a_reminder_with_their_rounds_though_they_hold_no_registration(
     event, mailoutbox
 ):
-    session = speed_session(event, title="Blood Buddies 1", starts_at=at(6, 10), ends_at=at(6, 11))
-    slot = make_slot(session, rounds=2, minutes_per_round=10, tables=4)
+    buddies_session = speed_session(
+        event, title="Blood Buddies 1", starts_at=at(6, 10), ends_at=at(6, 11)
+    )
+    slot = make_slot(buddies_session, rounds=2, minutes_per_round=10, tables=4)
     with time_machine.travel(at(1, 9), tick=False):
         offer = offer_for(slot, name="Dr. Mentor Person")
         signup_for(slot, name="Tara Trainee")
         schedule_draft(slot=slot)
         schedule_publish(slot=slot)
 
-    with time_machine.travel(session.starts_at - dt.timedelta(hours=1), tick=False):
+    with time_machine.travel(buddies_session.starts_at - dt.timedelta(hours=1), tick=False):
         notifications_dispatch_due()
 
     (reminder,) = [
@@ -53,8 +57,10 @@ def test_mentor_gets_a_reminder_with_their_rounds_though_they_hold_no_registrati
 
 
 def test_mentor_marked_absent_gets_no_reminder(event, mailoutbox):
-    session = speed_session(event, title="Blood Buddies 1", starts_at=at(6, 10), ends_at=at(6, 11))
-    slot = make_slot(session, rounds=2, minutes_per_round=10, tables=4)
+    buddies_session = speed_session(
+        event, title="Blood Buddies 1", starts_at=at(6, 10), ends_at=at(6, 11)
+    )
+    slot = make_slot(buddies_session, rounds=2, minutes_per_round=10, tables=4)
     with time_machine.travel(at(1, 9), tick=False):
         offer = offer_for(slot, name="Dr. Mentor Person")
         signup_for(slot)
@@ -63,7 +69,7 @@ def test_mentor_marked_absent_gets_no_reminder(event, mailoutbox):
     with time_machine.travel(at(5, 9), tick=False):
         participant_mark_absent(slot=slot, user=offer.mentor)
 
-    with time_machine.travel(session.starts_at - dt.timedelta(hours=1), tick=False):
+    with time_machine.travel(buddies_session.starts_at - dt.timedelta(hours=1), tick=False):
         notifications_dispatch_due()
 
     assert [m for m in mailoutbox if m.to == [offer.mentor.email] and "Reminder" in m.subject] == []

@@ -134,8 +134,8 @@ def test_mentor_offer_save_refuses_an_account_without_the_mentor_flag(slot):
     assert exc.value.code == "not_mentor"
 
 
-def test_mentor_offer_save_refuses_when_every_table_is_staffed(session):
-    slot = make_slot(session, tables=1)
+def test_mentor_offer_save_refuses_when_every_table_is_staffed(buddies_session):
+    slot = make_slot(buddies_session, tables=1)
     offer_for(slot)
 
     with pytest.raises(ValidationError) as exc:
@@ -180,8 +180,8 @@ def test_schedule_draft_never_uses_a_withdrawn_mentor_a_trainee_ranked(slot):
     assert {m.offer_id for m in scheduled(slot)} == {staying.pk}
 
 
-def test_mentor_offer_withdraw_after_the_deadline_is_refused(session):
-    slot = make_slot(session, signup_closes_at=at(5, 12))
+def test_mentor_offer_withdraw_after_the_deadline_is_refused(buddies_session):
+    slot = make_slot(buddies_session, signup_closes_at=at(5, 12))
     with time_machine.travel(at(5, 9)):
         offer = offer_for(slot)
 
@@ -257,8 +257,8 @@ def test_trainee_signup_save_refuses_more_than_five_ranked_mentors(slot):
     assert exc.value.code == "too_many"
 
 
-def test_trainee_signup_save_after_the_deadline_is_refused(session):
-    slot = make_slot(session, signup_closes_at=at(5, 12))
+def test_trainee_signup_save_after_the_deadline_is_refused(buddies_session):
+    slot = make_slot(buddies_session, signup_closes_at=at(5, 12))
 
     with time_machine.travel(at(5, 13)), pytest.raises(ValidationError) as exc:
         signup_for(slot)
@@ -355,8 +355,8 @@ def test_schedule_draft_never_pairs_the_same_or_an_excluded_institution(slot):
     assert {(bayview.pk, free.pk), (northfield.pk, same.pk)} <= pairs
 
 
-def test_schedule_draft_before_the_deadline_is_refused(session):
-    slot = make_slot(session, signup_closes_at=at(5, 12))
+def test_schedule_draft_before_the_deadline_is_refused(buddies_session):
+    slot = make_slot(buddies_session, signup_closes_at=at(5, 12))
 
     with time_machine.travel(at(5, 11)), pytest.raises(ValidationError) as exc:
         schedule_draft(slot=slot)
@@ -455,9 +455,9 @@ def published_slot(slot, *, mentors: int, trainees: int, capacity: int = 1):
     return offers, signups
 
 
-def test_repair_after_a_mentor_drops_refills_only_the_affected_conversations(session):
+def test_repair_after_a_mentor_drops_refills_only_the_affected_conversations(buddies_session):
     # 2 rounds, 6 one-seat mentors, 3 trainees: half the mentors are free in each round.
-    slot = make_slot(session, rounds=2)
+    slot = make_slot(buddies_session, rounds=2)
     published_slot(slot, mentors=6, trainees=3)
     before = scheduled(slot)
     dropped = before[0].offer
@@ -476,8 +476,8 @@ def test_repair_after_a_mentor_drops_refills_only_the_affected_conversations(ses
     )
 
 
-def test_repair_notifies_only_people_whose_rounds_changed(session):
-    slot = make_slot(session, rounds=2)
+def test_repair_notifies_only_people_whose_rounds_changed(buddies_session):
+    slot = make_slot(buddies_session, rounds=2)
     offers, signups = published_slot(slot, mentors=6, trainees=3)
     before = scheduled(slot)
     dropped = before[0].offer

@@ -25,12 +25,12 @@ def logged_in(user) -> Client:
     return client
 
 
-def card(page: str, session) -> str:
+def card(page: str, buddies_session) -> str:
     """The agenda card (or /mentorship/ item) of `session`, as HTML."""
     match = re.search(
-        rf'id="session-{session.pk}"[^>]*>(.*?)</(?:article|li)>', page, flags=re.DOTALL
+        rf'id="session-{buddies_session.pk}"[^>]*>(.*?)</(?:article|li)>', page, flags=re.DOTALL
     )
-    assert match, f"no card for session {session.pk}"
+    assert match, f"no card for session {buddies_session.pk}"
     return match.group(1)
 
 
@@ -124,9 +124,9 @@ def test_a_personal_status_is_never_served_to_someone_else(event, slot):
 
 
 def test_agenda_card_of_a_slot_staff_have_not_set_up_says_sign_up_has_not_opened(client, event):
-    session = speed_session(event, title="Blood Buddies 2")
+    buddies_session = speed_session(event, title="Blood Buddies 2")
 
-    shown = card(agenda(client, event), session)
+    shown = card(agenda(client, event), buddies_session)
 
     assert "Sign-up has not opened yet." in text(shown)
     assert "rank mentors" not in shown
@@ -147,8 +147,8 @@ def test_agenda_card_offers_a_senior_mentor_to_mentor_not_to_rank(event, slot):
 
 
 def test_agenda_card_before_the_trainees_window_tells_when_ranking_opens(client, event):
-    session = speed_session(event, registration_opens_at=at(1, 9))
-    slot = make_slot(session)
+    buddies_session = speed_session(event, registration_opens_at=at(1, 9))
+    slot = make_slot(buddies_session)
 
     with time_machine.travel(at(1, 8)):
         shown = text(card(agenda(client, event), slot.session))
@@ -161,8 +161,8 @@ def test_agenda_card_before_the_trainees_window_tells_when_ranking_opens(client,
 
 
 def test_slot_page_tells_the_same_state_as_the_agenda_card(client, event):
-    session = speed_session(event, registration_opens_at=at(1, 9))
-    slot = make_slot(session)
+    buddies_session = speed_session(event, registration_opens_at=at(1, 9))
+    slot = make_slot(buddies_session)
 
     with time_machine.travel(at(1, 8)):
         on_card = text(card(agenda(client, event), slot.session))

@@ -20,7 +20,6 @@ from mentorship.services import (
     schedule_repair,
 )
 from notifications.models import Notification
-from tests.factories import UserFactory
 
 from .conftest import at, make_mentor, make_slot, make_trainee, offer_for, signup_for
 
@@ -30,11 +29,6 @@ pytestmark = [
 ]
 
 SCHEDULED = Meeting.Status.SCHEDULED
-
-
-@pytest.fixture
-def staff():
-    return UserFactory(is_staff=True, is_superuser=True)
 
 
 def logged_in(user) -> Client:
@@ -58,10 +52,10 @@ def changed_keys() -> list[str]:
 
 
 @pytest.fixture
-def pairs(session):
+def pairs(buddies_session):
     """Two rounds, mentors A and B (one trainee at once), trainees T1 and T2: each trainee
     meets each mentor once. Published."""
-    slot = make_slot(session, rounds=2)
+    slot = make_slot(buddies_session, rounds=2)
     a = offer_for(slot, mentor=make_mentor("Dr. Ada"))
     b = offer_for(slot, mentor=make_mentor("Dr. Ben"))
     t1 = signup_for(slot, trainee=make_trainee("Tia One"))
@@ -75,13 +69,13 @@ def pairs(session):
 # --- publish ----------------------------------------------------------------------------------
 
 
-def test_publish_asks_first_and_says_who_gets_an_email(slot, staff):
+def test_publish_asks_first_and_says_who_gets_an_email(slot, superuser):
     offer_for(slot)
     signup_for(slot)
     signup_for(slot)
     schedule_draft(slot=slot)
 
-    response = logged_in(staff).get(url("review_publish", slot))
+    response = logged_in(superuser).get(url("review_publish", slot))
 
     shown = text(response.content.decode())
     assert response.status_code == 200
@@ -92,34 +86,34 @@ def test_publish_asks_first_and_says_who_gets_an_email(slot, staff):
     assert not Notification.objects.filter(kind="mentoring_schedule_published").exists()
 
 
-def test_publish_confirmation_is_a_plain_form_with_csrf(slot, staff):
+def test_publish_confirmation_is_a_plain_form_with_csrf(slot, superuser):
     offer_for(slot)
     signup_for(slot)
     schedule_draft(slot=slot)
 
-    page = logged_in(staff).get(url("review_publish", slot)).content.decode()
+    page = logged_in(superuser).get(url("review_publish", slot)).content.decode()
 
     form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', page, re.DOTALL)
     assert form.group(1) == url("review_publish", slot)
     assert 'name="csrfmiddlewaretoken"' in form.group(2)
 
 
-def test_review_page_leads_to_the_publish_confirmation_not_straight_to_publishing(slot, staff):
+def test_review_page_leads_to_the_publish_confirmation_not_straight_to_publishing(slot, superuser):
     offer_for(slot)
     signup_for(slot)
     schedule_draft(slot=slot)
 
-    page = logged_in(staff).get(url("review", slot)).content.decode()
+    page = logged_in(superuser).get(url("review", slot)).content.decode()
 
     assert f'<a class="button" href="{url("review_publish", slot)}">' in page
     assert f'method="post" action="{url("review_publish", slot)}"' not in page
 
 
-def test_publish_after_confirming_emails_everyone_once(slot, staff):
+def test_publish_after_confirming_emails_everyone_once(slot, superuser):
     offer_for(slot)
     signup_for(slot)
     schedule_draft(slot=slot)
-    client = logged_in(staff)
+    client = logged_in(superuser)
 
     client.get(url("review_publish", slot))
     client.post(url("review_publish", slot))
@@ -130,10 +124,10 @@ def test_publish_after_confirming_emails_everyone_once(slot, staff):
 # --- mark absent ------------------------------------------------------------------------------
 
 
-def test_mark_absent_asks_first_and_names_the_rounds_and_partners(pairs, staff):
+def test_mark_absent_asks_first_and_names_the_rounds_and_partners(pairs, superuser):
     slot, a, *_ = pairs
 
-    response = logged_in(staff).get(url("review_absent", slot), {"user": a.mentor_id})
+    response = logged_in(superuser).get(url("review_absent", slot), {"user": a.mentor_id})
 
     shown = text(response.content.decode())
     assert response.status_code == 200
@@ -146,28 +140,30 @@ def test_mark_absent_asks_first_and_names_the_rounds_and_partners(pairs, staff):
     assert Meeting.objects.filter(slot=slot, status=SCHEDULED).count() == 4
 
 
-def test_mark_absent_after_confirming_cancels_the_conversations(pairs, staff):
+def test_mark_absent_after_confirming_cancels_the_conversations(pairs, superuser):
     slot, a, *_ = pairs
 
-    logged_in(staff).post(url("review_absent", slot), {"user": a.mentor_id})
+    logged_in(superuser).post(url("review_absent", slot), {"user": a.mentor_id})
 
     assert MentorOffer.objects.get(pk=a.pk).status == "absent"
     assert not Meeting.objects.filter(offer=a, status=SCHEDULED).exists()
 
 
-def test_review_page_marks_absent_through_the_confirmation(pairs, staff):
+def test_review_page_marks_absent_through_the_confirmation(pairs, superuser):
     slot, *_ = pairs
 
-    page = logged_in(staff).get(url("review", slot)).content.decode()
+    page = logged_in(superuser).get(url("review", slot)).content.decode()
 
     assert f'<form method="get" action="{url("review_absent", slot)}"' in page
 
 
 @pytest.mark.parametrize("query", [{}, {"user": "abc"}, {"user": "999999"}])
-def test_mark_absent_without_a_taking_part_person_says_so_and_changes_nothing(pairs, staff, query):
+def test_mark_absent_without_a_taking_part_person_says_so_and_changes_nothing(
+    pairs, superuser, query
+):
     slot, *_ = pairs
 
-    response = logged_in(staff).get(url("review_absent", slot), query, follow=True)
+    response = logged_in(superuser).get(url("review_absent", slot), query, follow=True)
 
     assert response.status_code == 200
     assert "Choose a person who takes part in this slot." in response.content.decode()
@@ -207,8 +203,8 @@ def test_undo_absent_after_a_repair_restores_the_conversations_and_tells_the_par
     )
 
 
-def test_undo_absent_leaves_a_seat_given_away_by_a_repair_and_tells_the_person(session):
-    slot = make_slot(session, rounds=1)
+def test_undo_absent_leaves_a_seat_given_away_by_a_repair_and_tells_the_person(buddies_session):
+    slot = make_slot(buddies_session, rounds=1)
     offer_for(slot)
     first, second = signup_for(slot), signup_for(slot)
     schedule_draft(slot=slot)
@@ -276,12 +272,12 @@ def test_undo_absent_keeps_rounds_already_over(pairs):
     ) == [2]
 
 
-def test_undo_absent_asks_first_and_says_what_comes_back_and_who_is_emailed(pairs, staff):
+def test_undo_absent_asks_first_and_says_what_comes_back_and_who_is_emailed(pairs, superuser):
     slot, a, *_ = pairs
     participant_mark_absent(slot=slot, user=a.mentor)
     schedule_repair(slot=slot)
 
-    response = logged_in(staff).get(url("review_absent_undo", slot), {"user": a.mentor_id})
+    response = logged_in(superuser).get(url("review_absent_undo", slot), {"user": a.mentor_id})
 
     shown = text(response.content.decode())
     assert "Dr. Ada (mentor) takes part again?" in shown
@@ -290,20 +286,20 @@ def test_undo_absent_asks_first_and_says_what_comes_back_and_who_is_emailed(pair
     assert MentorOffer.objects.get(pk=a.pk).status == "absent"
 
 
-def test_review_page_offers_undo_for_someone_marked_absent(pairs, staff):
+def test_review_page_offers_undo_for_someone_marked_absent(pairs, superuser):
     slot, a, *_ = pairs
     participant_mark_absent(slot=slot, user=a.mentor)
 
-    page = logged_in(staff).get(url("review", slot)).content.decode()
+    page = logged_in(superuser).get(url("review", slot)).content.decode()
 
     assert f'href="{url("review_absent_undo", slot)}?user={a.mentor_id}"' in page
 
 
-def test_undo_absent_after_confirming_restores_the_person(pairs, staff):
+def test_undo_absent_after_confirming_restores_the_person(pairs, superuser):
     slot, a, *_ = pairs
     participant_mark_absent(slot=slot, user=a.mentor)
 
-    response = logged_in(staff).post(
+    response = logged_in(superuser).post(
         url("review_absent_undo", slot), {"user": a.mentor_id}, follow=True
     )
 
@@ -339,11 +335,11 @@ def slot_history(slot) -> list[tuple[int, str]]:
     ]
 
 
-def test_publishing_and_repairing_from_the_review_are_in_the_slot_history(slot, staff):
+def test_publishing_and_repairing_from_the_review_are_in_the_slot_history(slot, superuser):
     offer_for(slot)
     signup_for(slot)
     schedule_draft(slot=slot)
-    client = logged_in(staff)
+    client = logged_in(superuser)
 
     client.post(url("review_publish", slot))
     met = Meeting.objects.get(slot=slot).signup.trainee
@@ -351,6 +347,6 @@ def test_publishing_and_repairing_from_the_review_are_in_the_slot_history(slot, 
     client.post(url("review_repair", slot))
 
     assert slot_history(slot) == [
-        (staff.pk, "Published the matching; 2 emailed."),
-        (staff.pk, "Repaired the matching: 0 of 1 cancelled conversations re-filled; 1 told."),
+        (superuser.pk, "Published the matching; 2 emailed."),
+        (superuser.pk, "Repaired the matching: 0 of 1 cancelled conversations re-filled; 1 told."),
     ]

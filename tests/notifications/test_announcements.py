@@ -23,39 +23,40 @@ FRAME = re.compile(r'<iframe class="announce-frame" src="([^"]+)"')
 
 
 @pytest.fixture
-def staff(client):
+def signed_in_staff(client):
     user = UserFactory(name="Sam Staff", email="sam@example.org", is_staff=True, is_superuser=True)
     client.force_login(user)
     return user
 
 
 @pytest.fixture
-def session(make_session):
+def full_session(make_session):
     """A session with Ana Lopez seated and Ben Osei on its waitlist."""
-    session = make_session(starts_at=START, capacity=1, title="Giving a scientific talk")
+    full_session = make_session(starts_at=START, capacity=1, title="Giving a scientific talk")
     with time_machine.travel(START - dt.timedelta(days=10), tick=False):
         for name, email in (("Ana Lopez", "ana@example.org"), ("Ben Osei", "ben@example.org")):
-            registration_create(session=session, user=UserFactory(name=name, email=email))
+            registration_create(session=full_session, user=UserFactory(name=name, email=email))
     Notification.objects.all().delete()
-    return session
+    return full_session
 
 
-def compose(client, session, **fields):
+def compose(client, full_session, **fields):
     """The compose form's "Preview the email" button."""
     data = {"subject": "Room change", "body": "We moved to W230.\nSee you there!"}
     data.update({"include_confirmed": "on"} if not fields.keys() & {"include_waitlisted"} else {})
     data.update(fields)
     return client.post(
-        SESSIONS, {"action": "announce", "_selected_action": [session.pk], "apply": "1", **data}
+        SESSIONS,
+        {"action": "announce", "_selected_action": [full_session.pk], "apply": "1", **data},
     )
 
 
-def step(client, session, preview, name):
+def step(client, full_session, preview, name):
     """A button of the preview page (send, test or edit)."""
     draft = DRAFT.search(preview.content.decode()).group(1)
     return client.post(
         SESSIONS,
-        {"action": "announce", "_selected_action": [session.pk], "draft": draft, "step": name},
+        {"action": "announce", "_selected_action": [full_session.pk], "draft": draft, "step": name},
         follow=True,
     )
 
@@ -69,9 +70,9 @@ def text_of(delivered) -> str:
 
 @pytest.mark.parametrize("greeting", ["Dear fellows,", "Hi all!", "Hello everyone", "Dear Ana,"])
 def test_message_starting_with_a_greeting_is_refused_with_what_to_do(
-    client, staff, session, greeting
+    client, signed_in_staff, full_session, greeting
 ):
-    response = compose(client, session, body=f"{greeting}\n\nWe moved to W230.")
+    response = compose(client, full_session, body=f"{greeting}\n\nWe moved to W230.")
 
     page = response.content.decode()
     assert f"Leave out the greeting “{greeting}”" in page
@@ -80,23 +81,25 @@ def test_message_starting_with_a_greeting_is_refused_with_what_to_do(
     assert not Notification.objects.exists()
 
 
-def test_message_naming_a_greeting_later_on_is_accepted(client, staff, session):
-    response = compose(client, session, body="We moved to W230.\nHi to everyone who asked!")
+def test_message_naming_a_greeting_later_on_is_accepted(client, signed_in_staff, full_session):
+    response = compose(client, full_session, body="We moved to W230.\nHi to everyone who asked!")
 
     assert 'name="draft"' in response.content.decode()
 
 
-def test_compose_form_says_the_greeting_comes_with_the_email(client, staff, session):
-    response = client.post(SESSIONS, {"action": "announce", "_selected_action": [session.pk]})
+def test_compose_form_says_the_greeting_comes_with_the_email(client, signed_in_staff, full_session):
+    response = client.post(SESSIONS, {"action": "announce", "_selected_action": [full_session.pk]})
 
     assert "Each email already begins “Dear …,” with the person's own name" in (
         response.content.decode()
     )
 
 
-def test_sent_announcement_greets_each_person_once_by_name(client, staff, session, mailbox):
-    preview = compose(client, session, body="We moved to W230.")
-    step(client, session, preview, "send")
+def test_sent_announcement_greets_each_person_once_by_name(
+    client, signed_in_staff, full_session, mailbox
+):
+    preview = compose(client, full_session, body="We moved to W230.")
+    step(client, full_session, preview, "send")
 
     notifications_dispatch_due()
 
@@ -109,8 +112,10 @@ def test_sent_announcement_greets_each_person_once_by_name(client, staff, sessio
 # --- preview ---------------------------------------------------------------------------------
 
 
-def test_preview_shows_recipient_count_subject_and_text_and_sends_nothing(client, staff, session):
-    response = compose(client, session, include_confirmed="on", include_waitlisted="on")
+def test_preview_shows_recipient_count_subject_and_text_and_sends_nothing(
+    client, signed_in_staff, full_session
+):
+    response = compose(client, full_session, include_confirmed="on", include_waitlisted="on")
 
     page = response.content.decode()
     assert "It goes to 2 people" in page
@@ -124,8 +129,10 @@ def test_preview_shows_recipient_count_subject_and_text_and_sends_nothing(client
     assert not Notification.objects.exists()
 
 
-def test_preview_frame_shows_the_html_email_for_that_recipient(client, staff, session):
-    preview = compose(client, session)
+def test_preview_frame_shows_the_html_email_for_that_recipient(
+    client, signed_in_staff, full_session
+):
+    preview = compose(client, full_session)
     frame = FRAME.search(preview.content.decode()).group(1)
 
     response = client.get(frame)
@@ -138,8 +145,10 @@ def test_preview_frame_shows_the_html_email_for_that_recipient(client, staff, se
     assert response["X-Frame-Options"] == "SAMEORIGIN"
 
 
-def test_preview_frame_of_another_staff_members_draft_is_not_found(client, staff, session):
-    preview = compose(client, session)
+def test_preview_frame_of_another_staff_members_draft_is_not_found(
+    client, signed_in_staff, full_session
+):
+    preview = compose(client, full_session)
     frame = FRAME.search(preview.content.decode()).group(1)
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
@@ -148,10 +157,12 @@ def test_preview_frame_of_another_staff_members_draft_is_not_found(client, staff
     assert response.status_code == 404
 
 
-def test_preview_with_nobody_to_send_to_offers_no_send_button(client, staff, session):
-    session.registrations.all().delete()
+def test_preview_with_nobody_to_send_to_offers_no_send_button(
+    client, signed_in_staff, full_session
+):
+    full_session.registrations.all().delete()
 
-    response = compose(client, session)
+    response = compose(client, full_session)
 
     page = response.content.decode()
     assert "Nobody would get it" in page
@@ -160,10 +171,10 @@ def test_preview_with_nobody_to_send_to_offers_no_send_button(client, staff, ses
     assert "Dear Sam Staff," in page
 
 
-def test_edit_returns_to_the_form_with_the_message(client, staff, session):
-    preview = compose(client, session, subject="Room change", body="We moved to W230.")
+def test_edit_returns_to_the_form_with_the_message(client, signed_in_staff, full_session):
+    preview = compose(client, full_session, subject="Room change", body="We moved to W230.")
 
-    response = step(client, session, preview, "edit")
+    response = step(client, full_session, preview, "edit")
 
     page = response.content.decode()
     assert 'value="Room change"' in page
@@ -175,11 +186,11 @@ def test_edit_returns_to_the_form_with_the_message(client, staff, session):
 
 
 def test_send_me_a_test_reaches_only_the_staff_member_marked_as_a_test(
-    client, staff, session, mailbox
+    client, signed_in_staff, full_session, mailbox
 ):
-    preview = compose(client, session, body="We moved to W230.")
+    preview = compose(client, full_session, body="We moved to W230.")
 
-    response = step(client, session, preview, "test")
+    response = step(client, full_session, preview, "test")
     notifications_dispatch_due()
 
     assert "A test copy is on its way to sam@example.org" in response.content.decode()
@@ -190,10 +201,10 @@ def test_send_me_a_test_reaches_only_the_staff_member_marked_as_a_test(
     assert not Announcement.objects.exists()
 
 
-def test_after_a_test_the_preview_still_offers_the_send(client, staff, session):
-    preview = compose(client, session)
+def test_after_a_test_the_preview_still_offers_the_send(client, signed_in_staff, full_session):
+    preview = compose(client, full_session)
 
-    response = step(client, session, preview, "test")
+    response = step(client, full_session, preview, "test")
 
     assert "Send to 1 person" in response.content.decode()
 
@@ -201,10 +212,12 @@ def test_after_a_test_the_preview_still_offers_the_send(client, staff, session):
 # --- the send confirms the preview -----------------------------------------------------------
 
 
-def test_send_from_the_preview_queues_one_email_per_recipient(client, staff, session, mailbox):
-    preview = compose(client, session, include_confirmed="on", include_waitlisted="on")
+def test_send_from_the_preview_queues_one_email_per_recipient(
+    client, signed_in_staff, full_session, mailbox
+):
+    preview = compose(client, full_session, include_confirmed="on", include_waitlisted="on")
 
-    response = step(client, session, preview, "send")
+    response = step(client, full_session, preview, "send")
     notifications_dispatch_due()
 
     assert "Announcement queued for 2 people." in response.content.decode()
@@ -212,21 +225,21 @@ def test_send_from_the_preview_queues_one_email_per_recipient(client, staff, ses
     assert sorted(m["to"][0] for m in mailbox.messages) == ["ana@example.org", "ben@example.org"]
 
 
-def test_sending_the_same_preview_twice_sends_once(client, staff, session):
-    preview = compose(client, session)
-    step(client, session, preview, "send")
+def test_sending_the_same_preview_twice_sends_once(client, signed_in_staff, full_session):
+    preview = compose(client, full_session)
+    step(client, full_session, preview, "send")
 
-    again = step(client, session, preview, "send")
+    again = step(client, full_session, preview, "send")
 
     assert "no longer waiting to be sent" in again.content.decode()
     assert Announcement.objects.count() == 1
     assert Notification.objects.filter(kind="announcement").count() == 1
 
 
-def test_sent_announcement_is_a_line_in_the_session_history(client, staff, session):
-    preview = compose(client, session)
-    step(client, session, preview, "send")
+def test_sent_announcement_is_a_line_in_the_session_history(client, signed_in_staff, full_session):
+    preview = compose(client, full_session)
+    step(client, full_session, preview, "send")
 
-    [entry] = LogEntry.objects.filter(object_id=str(session.pk), content_type__model="session")
+    [entry] = LogEntry.objects.filter(object_id=str(full_session.pk), content_type__model="session")
     assert entry.get_change_message() == "Announcement “Room change” queued for 1 person."
-    assert entry.user_id == staff.pk
+    assert entry.user_id == signed_in_staff.pk

@@ -1,5 +1,5 @@
 """The world the authorization matrix asks its questions in: one published event and one draft
-event with the same programme, and one person per role.
+event with the same program, and one person per role.
 
 Each side holds a talk the owner has a seat in, a career lunch with the owner at table 1
 (hosted by the host), a Blood Buddies slot open for sign-up (the mentor offers, the owner

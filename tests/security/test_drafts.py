@@ -46,7 +46,7 @@ def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
 
 
 @dataclass
-class Programme:
+class Program:
     """An event with an open session, a lunch, a Blood Buddies slot and a speed-mentoring
     session not set up yet; `public` is a published session at the same time as `talk`."""
 
@@ -64,7 +64,7 @@ class Programme:
         return self.neighbour if draft == "session" else self.public
 
 
-def programme() -> Programme:
+def program() -> Program:
     """Built while everything is published (as staff would, before unpublishing). The event
     starts first, so it is the current one (home, /mentorship/) while it is published."""
     event = EventFactory(
@@ -81,10 +81,10 @@ def programme() -> Programme:
     neighbour = SessionFactory(event=event, title="Neighbour talk", starts_at=START)
     public = SessionFactory(event=EventFactory(slug="ash-2030", name="Annual meeting"),
                             title="Open talk", starts_at=START)  # fmt: skip
-    return Programme(event, talk, lunch, speed, slot, bare, neighbour, public)
+    return Program(event, talk, lunch, speed, slot, bare, neighbour, public)
 
 
-def unpublish(p: Programme, draft: str) -> None:
+def unpublish(p: Program, draft: str) -> None:
     """Staff take the event, or its sessions, back to draft."""
     if draft == "event":
         Event.objects.filter(pk=p.event.pk).update(is_published=False)
@@ -94,7 +94,7 @@ def unpublish(p: Programme, draft: str) -> None:
         obj.refresh_from_db()
 
 
-def republish(p: Programme) -> None:
+def republish(p: Program) -> None:
     Event.objects.filter(pk=p.event.pk).update(is_published=True)
     Session.objects.filter(event=p.event).update(is_published=True)
 
@@ -105,9 +105,9 @@ def draft(request) -> str:
 
 
 @pytest.fixture
-def drafts(draft) -> Programme:
-    """A programme that is a draft from the start (staff still building it)."""
-    p = programme()
+def drafts(draft) -> Program:
+    """A program that is a draft from the start (staff still building it)."""
+    p = program()
     unpublish(p, draft)
     return p
 
@@ -174,7 +174,7 @@ def test_register_post_for_a_draft_is_404_and_creates_nothing(drafts):
 
 
 def test_switch_into_a_draft_is_404_and_keeps_the_seat_given_up(draft):
-    p = programme()
+    p = program()
     person = UserFactory()
     registration_create(session=p.neighbour, user=person)  # at the talk's time
     unpublish(p, draft)
@@ -252,7 +252,7 @@ def test_blood_buddies_sign_up_on_a_draft_is_404_and_writes_nothing(drafts, name
 
 
 def test_blood_buddies_index_lists_no_draft_slot(client, draft):
-    p = programme()
+    p = program()
     if draft == "session":
         # The event stays the current one: its published sessions are listed, not the draft.
         speed_session(p.event, title="Blood Buddies at noon", starts_at=at(6, 12),
@@ -265,7 +265,7 @@ def test_blood_buddies_index_lists_no_draft_slot(client, draft):
 
 
 def test_events_list_and_home_leave_a_draft_event_out(client):
-    p = programme()
+    p = program()
     unpublish(p, "event")
 
     listing = text(client.get(reverse("events:event_list")))
@@ -286,7 +286,7 @@ def test_healthz_answers_whatever_is_a_draft(client, drafts):
 
 @dataclass
 class Holders:
-    programme: Programme
+    program: Program
     talk: object  # a person with a seat in the talk
     luncher: object  # a person with a table at the lunch
     mentor: object
@@ -294,7 +294,7 @@ class Holders:
 
 
 def holders() -> Holders:
-    p = programme()
+    p = program()
     talk = UserFactory(name="Tala Kimura")
     registration_create(session=p.talk, user=talk)
     luncher = UserFactory(name="Lu Chen")
@@ -311,7 +311,7 @@ def holders() -> Holders:
 @pytest.fixture
 def held(draft) -> Holders:
     h = holders()
-    unpublish(h.programme, draft)
+    unpublish(h.program, draft)
     return h
 
 
@@ -347,7 +347,7 @@ def test_calendar_download_and_feed_leave_a_draft_out(held, person):
 
 
 def test_a_place_in_a_draft_is_kept_and_shows_again_once_republished(held):
-    republish(held.programme)
+    republish(held.program)
 
     assert f"{SECRET} talk" in my_agenda(held.talk)
     assert f"{SECRET} lunch" in my_agenda(held.luncher)
@@ -356,7 +356,7 @@ def test_a_place_in_a_draft_is_kept_and_shows_again_once_republished(held):
 
 
 def test_cancel_post_for_a_draft_is_404_and_keeps_the_seat(held):
-    response = logged_in(held.talk).post(url("session_cancel", held.programme.talk))
+    response = logged_in(held.talk).post(url("session_cancel", held.program.talk))
 
     assert response.status_code == 404
     registration = Registration.objects.get(user=held.talk)
@@ -364,7 +364,7 @@ def test_cancel_post_for_a_draft_is_404_and_keeps_the_seat(held):
 
 
 def test_my_blood_buddies_schedule_in_a_draft_is_404(held):
-    response = logged_in(held.trainee).get(slot_url("my_schedule", held.programme.speed))
+    response = logged_in(held.trainee).get(slot_url("my_schedule", held.program.speed))
 
     assert response.status_code == 404
 
@@ -399,7 +399,7 @@ def test_blood_buddies_index_lists_no_conversation_of_a_draft(held, draft):
 def test_a_seat_in_a_draft_is_no_clash_and_never_named(held, draft):
     """The talk's holder may take a published session at the same time: the draft does not
     exist for them, so it is neither a clash on the agenda card nor named in a message."""
-    other = held.programme.same_time_elsewhere(draft)
+    other = held.program.same_time_elsewhere(draft)
     client = logged_in(held.talk)
 
     agenda = text(client.get(other.event.get_absolute_url()))
@@ -419,7 +419,7 @@ def subjects_about_secret(mailbox) -> list[str]:
 
 
 def test_a_pending_reminder_about_a_session_gone_to_draft_is_not_sent(mailbox, draft):
-    p = programme()
+    p = program()
     person = UserFactory()
     with time_machine.travel(BEFORE, tick=False):
         registration_create(session=p.talk, user=person)
@@ -435,7 +435,7 @@ def test_a_pending_reminder_about_a_session_gone_to_draft_is_not_sent(mailbox, d
 
 
 def test_a_reminder_held_for_a_draft_goes_out_once_it_is_republished(mailbox, draft):
-    p = programme()
+    p = program()
     with time_machine.travel(BEFORE, tick=False):
         registration_create(session=p.talk, user=UserFactory())
     unpublish(p, draft)
@@ -452,7 +452,7 @@ def test_a_reminder_held_for_a_draft_goes_out_once_it_is_republished(mailbox, dr
 
 
 def test_a_confirmation_about_a_draft_that_ends_unpublished_is_cancelled(mailbox, draft):
-    p = programme()
+    p = program()
     with time_machine.travel(BEFORE, tick=False):
         registration_create(session=p.talk, user=UserFactory())
         unpublish(p, draft)
@@ -467,7 +467,7 @@ def test_a_confirmation_about_a_draft_that_ends_unpublished_is_cancelled(mailbox
 
 
 def test_a_confirmation_queued_before_the_session_went_to_draft_is_not_sent(mailbox, draft):
-    p = programme()
+    p = program()
     registration_create(session=p.talk, user=UserFactory())
     unpublish(p, draft)
 
@@ -481,7 +481,7 @@ def test_a_confirmation_queued_before_the_session_went_to_draft_is_not_sent(mail
 def test_a_row_held_for_a_draft_stays_pending_uses_no_attempt_and_is_due_again_later(
     mailbox, draft
 ):
-    p = programme()
+    p = program()
     registration_create(session=p.talk, user=UserFactory())
     unpublish(p, draft)
     now = timezone.now()
@@ -500,7 +500,7 @@ def test_a_row_held_for_a_draft_stays_pending_uses_no_attempt_and_is_due_again_l
 
 
 def test_lunch_and_blood_buddies_emails_wait_while_their_session_is_a_draft(mailbox, draft):
-    p = programme()
+    p = program()
     lunch_join(session=p.lunch, user=UserFactory())
     offer_for(p.slot)
     signup_for(p.slot)
@@ -516,7 +516,7 @@ def test_lunch_and_blood_buddies_emails_wait_while_their_session_is_a_draft(mail
 
 
 def test_staff_moving_a_draft_session_emails_nobody_while_it_is_a_draft(mailbox, draft):
-    p = programme()
+    p = program()
     registration_create(session=p.talk, user=UserFactory())
     notifications_dispatch_due()  # the confirmation, while it was published
     unpublish(p, draft)
@@ -533,7 +533,7 @@ def test_staff_moving_a_draft_session_emails_nobody_while_it_is_a_draft(mailbox,
 def test_a_staff_announcement_about_a_draft_still_goes_out(mailbox, draft):
     """Written in admin, where drafts are visible: staff may tell people that a session they
     took back to draft is cancelled."""
-    p = programme()
+    p = program()
     registration_create(session=p.talk, user=UserFactory())
     unpublish(p, draft)
 
@@ -549,7 +549,7 @@ def test_a_staff_announcement_about_a_draft_still_goes_out(mailbox, draft):
 
 
 def test_staff_cannot_publish_a_blood_buddies_schedule_of_a_draft(draft):
-    p = programme()
+    p = program()
     offer_for(p.slot)
     signup_for(p.slot)
     schedule_draft(slot=p.slot)
@@ -566,7 +566,7 @@ def test_staff_cannot_publish_a_blood_buddies_schedule_of_a_draft(draft):
 
 
 def test_staff_review_page_of_a_draft_says_it_is_not_published(draft):
-    p = programme()
+    p = program()
     unpublish(p, draft)
     staff = logged_in(UserFactory(is_staff=True, is_superuser=True))
 
@@ -576,7 +576,7 @@ def test_staff_review_page_of_a_draft_says_it_is_not_published(draft):
 
 
 def test_staff_review_of_a_matched_draft_offers_no_publish_button(draft):
-    p = programme()
+    p = program()
     offer_for(p.slot)
     signup_for(p.slot)
     schedule_draft(slot=p.slot)

@@ -68,7 +68,7 @@ def at(day: int, hour: int) -> dt.datetime:
 # --- the world every example starts from ------------------------------------------------------
 
 
-def _programme(event, *, trainee, mentor) -> SimpleNamespace:
+def _program(event, *, trainee, mentor) -> SimpleNamespace:
     """A talk the trainee holds a seat in, a clashing talk, a lunch with the trainee at a
     table, a Blood Buddies slot open for sign-up and a published one with a conversation."""
     talk = SessionFactory(event=event, title="Grant writing", capacity=5)
@@ -110,8 +110,8 @@ def build_world() -> SimpleNamespace:
     staff = UserFactory(email="staff@forge.example", is_staff=True, is_superuser=True)
     ours_event = EventFactory(slug="forge-a")
     listening_sessions(ours_event)  # the listening request form asks about their days
-    ours = _programme(ours_event, trainee=trainee, mentor=mentor)
-    theirs = _programme(
+    ours = _program(ours_event, trainee=trainee, mentor=mentor)
+    theirs = _program(
         EventFactory(slug="forge-b"),
         trainee=make_trainee("Other Trainee", email="other@forge.example"),
         mentor=make_mentor("Dr. Other Mentor", email="other-mentor@forge.example"),

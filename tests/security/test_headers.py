@@ -161,7 +161,7 @@ def _gunicorn(env: dict[str, str], port: int):
 
 @pytest.fixture(scope="module")
 def production(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The test database with a small programme, committed, served by gunicorn; emptied
+    """The test database with a small program, committed, served by gunicorn; emptied
     again afterwards (as after a transactional test)."""
     with django_db_blocker.unblock():
         need(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")

@@ -27,7 +27,7 @@ MEGABYTE = "x" * 1_000_000
 
 
 @pytest.fixture
-def person(client):
+def ada_from_bayview(client):
     user = UserFactory(name="Ada Okafor", email="ada@example.org")
     Profile.objects.filter(user=user).update(institution="Bayview", accessibility_needs="")
     client.force_login(user)
@@ -46,10 +46,10 @@ def profile_post(**overrides) -> dict:
     }
 
 
-def assert_profile_unchanged(person) -> None:
-    person.refresh_from_db()
-    profile = Profile.objects.get(user=person)
-    assert (person.name, profile.institution, profile.accessibility_needs) == (
+def assert_profile_unchanged(ada_from_bayview) -> None:
+    ada_from_bayview.refresh_from_db()
+    profile = Profile.objects.get(user=ada_from_bayview)
+    assert (ada_from_bayview.name, profile.institution, profile.accessibility_needs) == (
         "Ada Okafor",
         "Bayview",
         "",
@@ -59,12 +59,12 @@ def assert_profile_unchanged(person) -> None:
 # --- length limits ----------------------------------------------------------------------------
 
 
-def test_a_megabyte_of_accessibility_needs_is_refused_with_its_length(client, person):
+def test_a_megabyte_of_accessibility_needs_is_refused_with_its_length(client, ada_from_bayview):
     response = client.post(PROFILE_URL, profile_post(accessibility_needs=MEGABYTE))
 
     assert response.status_code == 200
     assert "Keep this to 500 characters or fewer (you typed 1,000,000)." in page_text(response)
-    assert_profile_unchanged(person)
+    assert_profile_unchanged(ada_from_bayview)
 
 
 @pytest.mark.parametrize(
@@ -77,37 +77,42 @@ def test_a_megabyte_of_accessibility_needs_is_refused_with_its_length(client, pe
         ("accessibility_needs", 500),
     ],
 )
-def test_profile_field_one_character_over_its_limit_is_refused(client, person, field, limit):
+def test_profile_field_one_character_over_its_limit_is_refused(
+    client, ada_from_bayview, field, limit
+):
     response = client.post(PROFILE_URL, profile_post(**{field: "y" * (limit + 1)}))
 
     assert f"Keep this to {limit} characters or fewer (you typed {limit + 1})." in page_text(
         response
     )
-    assert_profile_unchanged(person)
+    assert_profile_unchanged(ada_from_bayview)
 
 
-def test_profile_field_at_its_limit_is_saved(client, person):
+def test_profile_field_at_its_limit_is_saved(client, ada_from_bayview):
     response = client.post(PROFILE_URL, profile_post(accessibility_needs="y" * 500))
 
     assert response.status_code == 302
-    assert Profile.objects.get(user=person).accessibility_needs == "y" * 500
+    assert Profile.objects.get(user=ada_from_bayview).accessibility_needs == "y" * 500
 
 
-def test_profile_page_tells_the_browser_each_limit(client, person):
+def test_profile_page_tells_the_browser_each_limit(client, ada_from_bayview):
     form = client.get(PROFILE_URL).content.decode()
 
     assert 'name="accessibility_needs" cols="40" rows="2" maxlength="500"' in form
     assert 'maxlength="200"' in form
 
 
-def test_a_line_break_typed_in_a_browser_counts_as_one_character(client, person):
+def test_a_line_break_typed_in_a_browser_counts_as_one_character(client, ada_from_bayview):
     # Browsers send CR LF and count it as one against maxlength: 498 + 1 + 1 = 500 shown.
     needs = "y" * 249 + "\r\n" + "y" * 249
 
     response = client.post(PROFILE_URL, profile_post(accessibility_needs=needs))
 
     assert response.status_code == 302
-    assert Profile.objects.get(user=person).accessibility_needs == "y" * 249 + "\n" + "y" * 249
+    assert (
+        Profile.objects.get(user=ada_from_bayview).accessibility_needs
+        == "y" * 249 + "\n" + "y" * 249
+    )
 
 
 def test_mentor_feedback_comment_over_its_limit_is_refused_by_the_model():
@@ -194,39 +199,43 @@ def test_sign_up_with_a_line_break_in_the_name_is_refused_and_creates_no_account
 
 
 @pytest.mark.parametrize("text", ["Ada\nOkafor", "Ada\rOkafor", "Ada\tOkafor", "Ada\u2028Okafor"])
-def test_profile_name_that_is_not_one_line_is_refused(client, person, text):
+def test_profile_name_that_is_not_one_line_is_refused(client, ada_from_bayview, text):
     response = client.post(PROFILE_URL, profile_post(name=text))
 
     assert ONE_LINE in page_text(response)
-    assert_profile_unchanged(person)
+    assert_profile_unchanged(ada_from_bayview)
 
 
 @pytest.mark.parametrize("field", ["institution", "pronouns", "dietary_needs"])
-def test_profile_one_line_field_with_a_control_character_is_refused(client, person, field):
+def test_profile_one_line_field_with_a_control_character_is_refused(
+    client, ada_from_bayview, field
+):
     response = client.post(PROFILE_URL, profile_post(**{field: "Bay\x1bview"}))
 
     assert ONE_LINE in page_text(response)
-    assert_profile_unchanged(person)
+    assert_profile_unchanged(ada_from_bayview)
 
 
-def test_multi_line_needs_keep_their_line_breaks(client, person):
+def test_multi_line_needs_keep_their_line_breaks(client, ada_from_bayview):
     response = client.post(
         PROFILE_URL, profile_post(accessibility_needs="Step-free access\r\nSeat near the door")
     )
 
     assert response.status_code == 302
-    profile = Profile.objects.get(user=person)
+    profile = Profile.objects.get(user=ada_from_bayview)
     assert profile.accessibility_needs == "Step-free access\nSeat near the door"
 
 
-def test_multi_line_needs_with_another_control_character_are_refused_naming_it(client, person):
+def test_multi_line_needs_with_another_control_character_are_refused_naming_it(
+    client, ada_from_bayview
+):
     response = client.post(PROFILE_URL, profile_post(accessibility_needs="Step-free\x07 access"))
 
     assert (
         "This text contains an invisible control character (U+0007). Remove it and try again."
         in page_text(response)
     )
-    assert_profile_unchanged(person)
+    assert_profile_unchanged(ada_from_bayview)
 
 
 def test_admin_user_change_with_a_line_break_in_the_name_is_refused(superuser_client):

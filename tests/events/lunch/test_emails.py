@@ -84,20 +84,20 @@ def mail_to(mailbox, user) -> list[dict]:
 
 
 @pytest.fixture
-def person(client, trainee, start):
+def signed_in_trainee(client, trainee, start):
     client.force_login(trainee)  # on the travelled clock, so the session is still valid
     return trainee
 
 
 def test_a_waitlist_place_as_first_pick_is_never_called_a_confirmed_seat(
-    client, lunch, person, start, mailbox
+    client, lunch, signed_in_trainee, start, mailbox
 ):
     fill(lunch, table=3, rotation=1)
     post_take(client, lunch, table=3, rotation=1, waitlist=True)
 
     deliver_later(start)
 
-    (mail,) = mail_to(mailbox, person)
+    (mail,) = mail_to(mailbox, signed_in_trainee)
     assert mail["subject"] == f"On your agenda: {lunch.title}"
     assert "Rotation 1, 12:00–12:20 EST: waitlisted #1 at Table 3 — Industry" in mail["text"]
     assert "Rotation 1, 12:00–12:20 EST: waitlisted #1 at Table 3 — Industry" in mail["html"]
@@ -106,33 +106,33 @@ def test_a_waitlist_place_as_first_pick_is_never_called_a_confirmed_seat(
 
 
 def test_walking_in_says_no_table_is_picked_and_nothing_is_confirmed(
-    client, lunch, person, start, mailbox
+    client, lunch, signed_in_trainee, start, mailbox
 ):
     client.post(url("lunch_join", lunch))
 
     deliver_later(start)
 
-    (mail,) = mail_to(mailbox, person)
+    (mail,) = mail_to(mailbox, signed_in_trainee)
     assert "You have not picked a table: walk in and sit where there is room." in mail["text"]
     assert "confirmed" not in mail["text"].lower()
     assert "confirmed" not in mail["html"].lower()
 
 
 def test_the_first_pick_email_names_the_table_and_rotation_with_the_zone(
-    client, lunch, person, start, mailbox
+    client, lunch, signed_in_trainee, start, mailbox
 ):
     post_take(client, lunch, table=3, rotation=2)
 
     deliver_later(start)
 
-    (mail,) = mail_to(mailbox, person)
+    (mail,) = mail_to(mailbox, signed_in_trainee)
     assert "Rotation 2, 12:20–12:40 EST: Table 3 — Industry (seat confirmed)" in mail["text"]
     assert "Rotation 1, 12:00–12:20 EST: no table picked (walk in)" in mail["text"]
     assert "Rotation 2, 12:20–12:40 EST: Table 3 — Industry (seat confirmed)" in mail["html"]
 
 
 def test_the_first_email_carries_the_calendar_file_with_the_tables(
-    client, lunch, person, start, mailbox
+    client, lunch, signed_in_trainee, start, mailbox
 ):
     post_take(client, lunch, table=3, rotation=2)
 
@@ -146,7 +146,7 @@ def test_the_first_email_carries_the_calendar_file_with_the_tables(
 
 
 def test_picks_made_in_quick_succession_make_one_email_listing_every_table(
-    client, lunch, person, start, mailbox
+    client, lunch, signed_in_trainee, start, mailbox
 ):
     fill(lunch, table=4, rotation=3)
     post_take(client, lunch, table=3, rotation=1)
@@ -157,7 +157,7 @@ def test_picks_made_in_quick_succession_make_one_email_listing_every_table(
 
     deliver_later(start)
 
-    (mail,) = mail_to(mailbox, person)
+    (mail,) = mail_to(mailbox, signed_in_trainee)
     assert (
         "Rotation 1, 12:00–12:20 EST: Table 3 — Industry (seat confirmed)\n"
         "  Rotation 2, 12:20–12:40 EST: Table 1 — Clinical hematology — malignant"
@@ -167,7 +167,7 @@ def test_picks_made_in_quick_succession_make_one_email_listing_every_table(
 
 
 def test_a_later_change_sends_one_email_with_what_the_person_holds_now(
-    client, lunch, person, start, mailbox
+    client, lunch, signed_in_trainee, start, mailbox
 ):
     post_take(client, lunch, table=3, rotation=1)
     deliver_later(start)
@@ -175,14 +175,14 @@ def test_a_later_change_sends_one_email_with_what_the_person_holds_now(
     post_change(client, lunch, table=4, rotation=1)
     deliver_later(start)
 
-    _, changed = mail_to(mailbox, person)
+    _, changed = mail_to(mailbox, signed_in_trainee)
     assert changed["subject"] == f"Your tables changed: {lunch.title}"
     assert "Rotation 1, 12:00–12:20 EST: Table 4 — Government (seat confirmed)" in changed["text"]
     assert "Table 3" not in changed["text"]
 
 
 def test_dropping_a_pick_sends_one_email_saying_walk_in_for_that_rotation(
-    client, lunch, person, start, mailbox
+    client, lunch, signed_in_trainee, start, mailbox
 ):
     post_take(client, lunch, table=3, rotation=1)
     deliver_later(start)
@@ -190,13 +190,13 @@ def test_dropping_a_pick_sends_one_email_saying_walk_in_for_that_rotation(
     post_drop(client, lunch, rotation=1)
     deliver_later(start)
 
-    _, changed = mail_to(mailbox, person)
+    _, changed = mail_to(mailbox, signed_in_trainee)
     assert "You have not picked a table: walk in and sit where there is room." in changed["text"]
     assert "Table 3" not in changed["text"]
 
 
 def test_the_promotion_email_lists_every_table_the_person_holds(
-    client, lunch, person, start, mailbox
+    client, lunch, signed_in_trainee, start, mailbox
 ):
     fill(lunch, table=3, rotation=1)
     post_take(client, lunch, table=3, rotation=1, waitlist=True)
@@ -209,7 +209,7 @@ def test_the_promotion_email_lists_every_table_the_person_holds(
     post_drop(other, lunch, rotation=1)
     notifications_dispatch_due()
 
-    promoted = mail_to(mailbox, person)[-1]
+    promoted = mail_to(mailbox, signed_in_trainee)[-1]
     assert promoted["subject"] == (
         "A seat opened at your lunch table: Table 3 (Industry), rotation 1"
     )
@@ -223,7 +223,7 @@ def test_the_promotion_email_lists_every_table_the_person_holds(
 
 
 def test_the_reminder_names_the_tables_with_the_zone_and_the_waitlist_place(
-    client, lunch, person, start, mailbox
+    client, lunch, signed_in_trainee, start, mailbox
 ):
     fill(lunch, table=4, rotation=3)
     post_take(client, lunch, table=3, rotation=1)
@@ -232,7 +232,9 @@ def test_the_reminder_names_the_tables_with_the_zone_and_the_waitlist_place(
     start.move_to(lunch.starts_at - dt.timedelta(hours=1))
     notifications_dispatch_due()
 
-    reminder = next(m for m in mail_to(mailbox, person) if m["subject"].startswith("Reminder"))
+    reminder = next(
+        m for m in mail_to(mailbox, signed_in_trainee) if m["subject"].startswith("Reminder")
+    )
     assert "Rotation 1, 12:00–12:20 EST: Table 3 — Industry (seat confirmed)" in reminder["text"]
     assert (
         "Rotation 3, 12:40–13:00 EST: waitlisted #1 at Table 4 — Government" in (reminder["text"])
@@ -240,7 +242,7 @@ def test_the_reminder_names_the_tables_with_the_zone_and_the_waitlist_place(
 
 
 def test_leaving_the_lunch_before_the_email_goes_out_sends_no_lunch_email(
-    client, lunch, person, start, mailbox
+    client, lunch, signed_in_trainee, start, mailbox
 ):
     post_take(client, lunch, table=3, rotation=1)
     client.post(url("session_cancel", lunch))
@@ -252,4 +254,4 @@ def test_leaving_the_lunch_before_the_email_goes_out_sends_no_lunch_email(
         f"Your tables changed: {lunch.title}",
         f"You're registered: {lunch.title}",
     }
-    assert not [m for m in mail_to(mailbox, person) if m["subject"] in lunch_subjects]
+    assert not [m for m in mail_to(mailbox, signed_in_trainee) if m["subject"] in lunch_subjects]
