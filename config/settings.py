@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "events.lunch",
     "mentorship",
     "listening",
+    "staff",
     "notifications",
 ]
 

@@ -279,6 +279,16 @@ class Registration(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices)
     # Arrival order on the waitlist is (created_at, id); rows are inserted under the session lock.
     created_at = models.DateTimeField(auto_now_add=True)
+    # At the door (staff check-in): when the person was marked attended, and by whom.
+    checked_in_at = models.DateTimeField("checked in at", null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="checked in by",
+    )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
