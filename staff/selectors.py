@@ -11,6 +11,7 @@ from accounts.models import CareerStage, User
 from events.models import Event, Registration, Session
 
 Status = Registration.Status
+BAR_PERCENT_MAX = 400
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,15 @@ class SessionFill:
             return None
         return self.wanted / self.capacity
 
+    @property
+    def confirmed_percent(self) -> int:
+        """Confirmed people as a share of the seats, for the bar (0 with no seats)."""
+        return round(100 * self.confirmed / self.capacity) if self.capacity else 0
+
+    @property
+    def wanted_percent(self) -> int:
+        return round(100 * self.wanted / self.capacity) if self.capacity else 0
+
 
 @dataclass(frozen=True)
 class StageCount:
@@ -54,8 +64,9 @@ class Dashboard:
 
     @property
     def scale(self) -> int:
-        """The longest bar: the most seats or people wanted by any one session."""
-        return max([1, *(max(s.capacity or 0, s.wanted) for s in self.sessions)])
+        """The bars' width in percent of seats: at least 100 (the seats line), wide enough for
+        the highest demand up to 400%; a longer bar is cut at the edge (its number is beside it)."""
+        return min(BAR_PERCENT_MAX, max([100, *(s.wanted_percent for s in self.sessions)]))
 
     @property
     def stage_scale(self) -> int:

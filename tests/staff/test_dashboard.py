@@ -170,6 +170,9 @@ def test_session_above_capacity_is_marked_and_first(holder_client, event):
     html = holder_client.get(DASHBOARD).content.decode()
     assert html.index("Busy talk") < html.index("Calm talk")
     assert "200% <strong>over capacity</strong>" in html
+    # The bar: waitlisted to 200% of the seats, confirmed to 100%, on a 200% wide scale.
+    assert 'viewBox="0 0 200 14"' in html
+    assert 'width="200" fill="#9bb8e0"' in html
 
 
 def test_current_event_by_default_and_another_by_slug(holder_client, event):
