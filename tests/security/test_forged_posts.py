@@ -385,6 +385,9 @@ TARGETS: dict[str, Target] = {
     ),
     "mentorship:connections": Target("trainee", read_only=True, examples=2),
     "mentorship:feedback_summary": Target("staff", read_only=True, examples=2),
+    # staff pages: the dashboard
+    "staff:dashboard": Target("staff", read_only=True, examples=2),
+    "staff:dashboard_csv": Target("staff", read_only=True, examples=2),
     # listening sessions
     "listening:index": Target(
         "trainee",
