@@ -60,6 +60,7 @@ class Side:
 
     slug: str
     talk: int
+    seat: int  # the owner's registration for the talk (the door marks it)
     lunch: int
     table: int
     rotation: int
@@ -90,7 +91,7 @@ def _programme(event: Event, *, day: int, owner: User, mentor: User, host: User)
     talk = SessionFactory(
         event=event, title="Grant writing", capacity=5, starts_at=at(day, 9), ends_at=at(day, 10)
     )
-    registration_create(session=talk, user=owner)
+    seat = registration_create(session=talk, user=owner)
     lunch = lunch_make(event=event, tables=2, rotations=2)  # on December 7
     shift = at(day, 12) - at(7, 12)
     Session.objects.filter(pk=lunch.pk).update(
@@ -118,6 +119,7 @@ def _programme(event: Event, *, day: int, owner: User, mentor: User, host: User)
     return Side(
         slug=event.slug,
         talk=talk.pk,
+        seat=seat.pk,
         lunch=lunch.pk,
         table=table.pk,
         rotation=rotation.pk,

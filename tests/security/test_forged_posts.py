@@ -80,7 +80,7 @@ def _program(event, *, trainee, mentor) -> SimpleNamespace:
     done_slot = make_slot(
         speed_session(event, title="BB done", starts_at=at(6, 16), ends_at=at(6, 17))
     )
-    registration_create(session=talk, user=trainee)
+    seat = registration_create(session=talk, user=trainee)
     rotation, table = lunch.lunch_rotations.first(), lunch.lunch_tables.first()
     table_seat_take(session=lunch, rotation=rotation, table=table, user=trainee)
     offer = offer_for(open_slot, mentor)
@@ -92,6 +92,7 @@ def _program(event, *, trainee, mentor) -> SimpleNamespace:
     return SimpleNamespace(
         slug=event.slug,
         talk=talk.pk,
+        seat=seat.pk,
         clash=clash.pk,
         lunch=lunch.pk,
         table=table.pk,
@@ -410,6 +411,13 @@ TARGETS: dict[str, Target] = {
     "listening:facilitator": Target("mentor", read_only=True, examples=2),
     "listening:facilitator_held": Target("mentor", lambda s: {"booking_id": s.talk}),
     "listening:facilitator_missed": Target("mentor", lambda s: {"booking_id": s.talk}),
+    # staff pages
+    "staff:checkin": Target("staff", lambda s: {"session_id": s.talk}, read_only=True, examples=2),
+    "staff:checkin_mark": Target(
+        "staff",
+        lambda s: {"session_id": s.talk, "registration_id": s.seat},
+        lambda w: {"attended": ["1"]},
+    ),
     # the rest
     "healthz": Target("anonymous", read_only=True, examples=2),
 }

@@ -93,6 +93,7 @@ SLOT_VIEW = ("mentorship.view_speedmentoringslot",)
 SLOT_CHANGE = ("mentorship.change_speedmentoringslot",)
 ROSTER = ("events.view_session", "events.view_registration")
 REVIEW = ("listening.review_requests",)
+DOOR = ("events.change_registration",)
 
 
 def _listening(key: str, name: str) -> dict[str, Paths]:
@@ -453,6 +454,32 @@ MATRIX: dict[str, Row] = {
         },
         GET={"valid": every("200"), "forged": every("200")},
         POST={"valid": every("200"), "forged": every("200")},
+    ),
+    # staff pages: the door's check-in, for drafts too (permission, not publication)
+    "staff:checkin": Row(
+        _sides(lambda s: {"session_id": s.talk}),
+        GET={
+            "pub": "log  403  403  403  403  403  200  200",
+            "draft": "log  403  403  403  403  403  200  200",
+        },
+        POST={
+            "pub": "log  403  403  403  403  403  405  405",
+            "draft": "log  403  403  403  403  403  405  405",
+        },
+        permission=DOOR,
+    ),
+    "staff:checkin_mark": Row(
+        _sides(lambda s: {"session_id": s.talk, "registration_id": s.seat}),
+        GET={
+            "pub": "log  403  403  403  403  403  405  405",
+            "draft": "log  403  403  403  403  403  405  405",
+        },
+        POST={
+            "pub": "log  403  403  403  403  403  302  302",
+            "draft": "log  403  403  403  403  403  302  302",
+        },
+        permission=DOOR,
+        data=lambda w: {"attended": "1"},
     ),
     # pages this project adds to admin
     "admin:events_session_roster": Row(
