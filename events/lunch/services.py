@@ -434,6 +434,12 @@ def lunch_tables_copy(*, source: Session, target: Session) -> list[LunchTable]:
             f"“{target.title}” already has tables; copy only into a lunch without tables.",
             LunchCode.HAS_TABLES,
         )
+    return _tables_copy(source=source, target=target, with_accounts=True)
+
+
+def _tables_copy(*, source: Session, target: Session, with_accounts: bool) -> list[LunchTable]:
+    """The tables of `source` and their hosts, copied into `target`; the hosts' accounts only
+    `with_accounts` (a clone for next year names the people but links no one)."""
     copies = []
     for table in LunchTable.objects.filter(session=source).prefetch_related("hosts"):
         copy = LunchTable.objects.create(
@@ -450,7 +456,7 @@ def lunch_tables_copy(*, source: Session, target: Session) -> list[LunchTable]:
                 role=host.role,
                 organisation=host.organisation,
                 bio=host.bio,
-                user_id=host.user_id,
+                user_id=host.user_id if with_accounts else None,
             )
             for host in table.hosts.all()
         )
@@ -498,21 +504,4 @@ def lunch_clone(*, source: Session, copy: Session, shift) -> None:
         )
         for rotation in source.lunch_rotations.all()
     )
-    for table in source.lunch_tables.prefetch_related("hosts"):
-        table_copy = LunchTable.objects.create(
-            session=copy,
-            number=table.number,
-            career_path_id=table.career_path_id,
-            title=table.title,
-            seats=table.seats,
-        )
-        TableHost.objects.bulk_create(
-            TableHost(
-                table=table_copy,
-                name=host.name,
-                role=host.role,
-                organisation=host.organisation,
-                bio=host.bio,
-            )
-            for host in table.hosts.all()
-        )
+    _tables_copy(source=source, target=copy, with_accounts=False)
