@@ -37,7 +37,7 @@ class AgendaFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.days = days
         self.fields["day"].choices = [("", "All days")] + [
-            (d.isoformat(), d.strftime("%A %-d %B")) for d in days
+            (d.isoformat(), d.strftime("%A, %B %-d")) for d in days
         ]
         self.fields["day"].coerce = lambda value: next(d for d in days if d.isoformat() == value)
         self.fields["career_path"].choices = career_paths or [

@@ -80,7 +80,7 @@ def registration_window(session: Session) -> tuple[datetime | None, datetime | N
 
 def _local(moment: datetime, session: Session) -> str:
     return (
-        moment.astimezone(session.event.tz).strftime("%-d %B %Y at %H:%M")
+        moment.astimezone(session.event.tz).strftime("%B %-d, %Y at %H:%M")
         + f" ({session.event.timezone})"
     )
 

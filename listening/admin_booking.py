@@ -142,7 +142,7 @@ class InterviewSlotAdmin(ReviewerOnly, EventZoneAdmin, admin.ModelAdmin):
                 self.message_user(
                     request,
                     f"{len(made)} slot{'s' if len(made) != 1 else ''} published for "
-                    f"{data['facilitator'].get_full_name()} on {data['day']:%A %-d %B} "
+                    f"{data['facilitator'].get_full_name()} on {data['day']:%A, %B %-d} "
                     f"({zone.label}).",
                     messages.SUCCESS,
                 )

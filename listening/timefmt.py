@@ -15,7 +15,7 @@ def zone_or(name: str, fallback: zoneinfo.ZoneInfo) -> zoneinfo.ZoneInfo:
 def when_in(starts_at: datetime, minutes: int, tz: zoneinfo.ZoneInfo) -> str:
     start = starts_at.astimezone(tz)
     end = start + timedelta(minutes=minutes)
-    return f"{start:%A %-d %B, %H:%M}–{end:%H:%M} ({tz.key})"
+    return f"{start:%A, %B %-d, %H:%M}–{end:%H:%M} ({tz.key})"
 
 
 def when_both(
@@ -28,4 +28,4 @@ def when_both(
         return own
     start = starts_at.astimezone(event_tz)
     end = start + timedelta(minutes=minutes)
-    return f"{own}; {start:%a %-d %b, %H:%M}–{end:%H:%M} event time ({event_tz.key})"
+    return f"{own}; {start:%a, %b %-d, %H:%M}–{end:%H:%M} event time ({event_tz.key})"

@@ -36,7 +36,7 @@ PUBLISHED = "published"
 
 def local_moment(session: Session, moment: datetime) -> str:
     """A date and time in the event's own zone, labelled with it."""
-    return f"{moment.astimezone(session.event.tz):%-d %B %Y at %H:%M} ({session.event.timezone})"
+    return f"{moment.astimezone(session.event.tz):%B %-d, %Y at %H:%M} ({session.event.timezone})"
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def _check_can_match(slot: SpeedMentoringSlot) -> None:
     if slot.signup_closes_at and timezone.now() < slot.signup_closes_at:
         tz = slot.session.event.tz
         raise Refusal(
-            f"Sign-up is open until {slot.signup_closes_at.astimezone(tz):%-d %B %Y at %H:%M}; "
+            f"Sign-up is open until {slot.signup_closes_at.astimezone(tz):%B %-d, %Y at %H:%M}; "
             "run the matching after the deadline.",
             Code.TOO_EARLY,
         )

@@ -40,7 +40,7 @@ def test_booking_an_interview_on_a_phone(new_context, live_server, member, axe_s
     page.get_by_role("button", name="Book").first.click()
 
     expect(page.get_by_text("Your interview is booked")).to_be_visible()
-    expect(page.get_by_text("Friday 6 December, 14:00–14:20 (Europe/London)")).to_be_visible()
+    expect(page.get_by_text("Friday, December 6, 14:00–14:20 (Europe/London)")).to_be_visible()
     expect(page.get_by_role("link", name="https://meet.example/i/0")).to_be_visible()
     assert page_fits(page)
     assert serious_axe_violations(page, axe_script) == []

@@ -142,7 +142,7 @@ def test_cancel_step_for_a_seat_says_it_goes_to_the_next_person_waiting(
 
     shown = text(response)
     assert "Cancel your seat?" in shown
-    assert "Giving a scientific talk Friday 6 December, 10:00 – 11:00 (America/New_York)" in shown
+    assert "Giving a scientific talk Friday, December 6, 10:00 – 11:00 (America/New_York)" in shown
     assert "Your seat goes to the next person waiting." in shown
     form = re.search(
         r'<form method="post" action="([^"]+)" class="confirm-actions">.*?</form>',
@@ -271,10 +271,10 @@ def test_cancelling_a_seat_emails_what_was_given_up_with_the_time_zone(
     assert header(message, "To") == ada.email
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert "You cancelled your seat in:" in body
-    assert "Friday 6 December 2030, 10:00–11:00 (America/New_York)" in body
+    assert "Friday, December 6, 2030, 10:00–11:00 (America/New_York)" in body
     assert "Your seat goes to the next person waiting, or to whoever registers next." in body
     html = message.get_body(preferencelist=("html",)).get_content()
-    assert "Friday 6 December 2030, 10:00–11:00 (America/New_York)" in html
+    assert "Friday, December 6, 2030, 10:00–11:00 (America/New_York)" in html
 
 
 def test_leaving_a_waitlist_emails_the_place_that_was_given_up(event, ada, mailbox):

@@ -71,18 +71,18 @@ def test_events_page_shows_each_events_dates_city_and_a_running_one_as_happening
         )
         in content
     )
-    assert '<p class="meta">14–16 June 2030 · Orlando</p>' in content
-    assert '<p class="meta">Friday 6 December 2030 · Orlando</p>' in content
-    assert '<p class="meta">8–11 December 2028 · Orlando</p>' in content
+    assert '<p class="meta">June 14–16, 2030 · Orlando</p>' in content
+    assert '<p class="meta">Friday, December 6, 2030 · Orlando</p>' in content
+    assert '<p class="meta">December 8–11, 2028 · Orlando</p>' in content
 
 
 @pytest.mark.parametrize(
     ("starts_on", "ends_on", "shown"),
     [
-        (day(12, 6, 2019), day(12, 6, 2019), "Friday 6 December 2019"),
-        (day(12, 6, 2019), day(12, 9, 2019), "6–9 December 2019"),
-        (day(11, 30, 2030), day(12, 2, 2030), "30 November – 2 December 2030"),
-        (day(12, 30, 2030), day(1, 2, 2031), "30 December 2030 – 2 January 2031"),
+        (day(12, 6, 2019), day(12, 6, 2019), "Friday, December 6, 2019"),
+        (day(12, 6, 2019), day(12, 9, 2019), "December 6–9, 2019"),
+        (day(11, 30, 2030), day(12, 2, 2030), "November 30 – December 2, 2030"),
+        (day(12, 30, 2030), day(1, 2, 2031), "December 30, 2030 – January 2, 2031"),
     ],
     ids=["one-day", "same-month", "two-months", "two-years"],
 )

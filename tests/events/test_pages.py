@@ -265,7 +265,7 @@ def test_session_page_shows_day_and_time_in_the_event_zone(client, event):
 
     content = response.content.decode()
     times = re.findall(r"<time [^>]*>([^<]+)</time>", content)
-    assert times == ["Friday 6 December, 23:00", "23:30"]
+    assert times == ["Friday, December 6, 23:00", "23:30"]
     assert "(America/New_York)" in content
 
 

@@ -34,7 +34,7 @@ def test_registration_create_email_tells_the_time_of_a_move_made_after_the_page_
     registration_create(session=read_by_the_page, user=user)
 
     assert confirmation(user).context["when"] == (
-        "Friday 6 December 2030, 14:00–14:30 (America/New_York)"
+        "Friday, December 6, 2030, 14:00–14:30 (America/New_York)"
     )
 
 
@@ -45,7 +45,7 @@ def test_registration_create_email_tells_the_session_as_read_when_nothing_change
     registration_create(session=session, user=user)
 
     context = confirmation(user).context
-    assert context["when"] == "Friday 6 December 2030, 10:00–10:30 (America/New_York)"
+    assert context["when"] == "Friday, December 6, 2030, 10:00–10:30 (America/New_York)"
     assert context["room"] == session.room.name
 
 

@@ -296,7 +296,7 @@ def test_registration_window_closes_at_the_exact_closing_time(event):
         registration_create(session=session, user=late)
 
     assert caught.value.code == "window"
-    assert "Registration closed on 1 November 2030 at 08:00" in caught.value.messages[0]
+    assert "Registration closed on November 1, 2030 at 08:00" in caught.value.messages[0]
     assert status_of(session, early) == Status.CONFIRMED
     assert status_of(session, late) is None
 

@@ -26,7 +26,7 @@ from tests.factories import NY, EventFactory, SessionFactory, UserFactory, caree
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scheduled_deliveries")]
 
 Status = Registration.Status
-# The event runs on Friday 6 and Saturday 7 December 2030 in New York.
+# The event runs on Friday 6 and Saturday, December 7, 2030 in New York.
 TALK_START = dt.datetime(2030, 12, 6, 10, 0, tzinfo=NY)
 BEFORE = TALK_START - dt.timedelta(days=7)
 DURING = TALK_START + dt.timedelta(minutes=10)

@@ -209,7 +209,7 @@ def _after_closing(two_seat_session: Session) -> User:
     [
         (_unverified, "Please verify your email address before registering."),
         (_resident, "This session is for Fellow only."),
-        (_after_closing, "Registration closed on 2 January 2020 at 12:00 (America/New_York)."),
+        (_after_closing, "Registration closed on January 2, 2020 at 12:00 (America/New_York)."),
     ],
     ids=["unverified", "wrong-audience", "window-closed"],
 )
@@ -431,7 +431,7 @@ def test_agenda_says_when_registration_opens(client, event, trainee):
 
     response = agenda(client, event)
 
-    assert "Registration opens on 1 November 2030 at 09:00 (America/New_York)." in card(
+    assert "Registration opens on November 1, 2030 at 09:00 (America/New_York)." in card(
         response, two_seat_session
     )
     assert FORM_ACTION.findall(card(response, two_seat_session)) == []

@@ -12,7 +12,7 @@ def at(day: int, hour: int) -> dt.datetime:
 
 
 def listening_sessions(event) -> list[Session]:
-    """Three days of interviews (6–8 December 2030, New York time), as the demo has."""
+    """Three days of interviews (December 6–8, 2030, New York time), as the demo has."""
     return [
         SessionFactory(
             event=event,

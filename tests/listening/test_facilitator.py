@@ -51,7 +51,7 @@ def test_facilitator_sees_names_and_topics_of_their_own_people_only(client):
 
     assert page.count("Pat Participant") == 2  # the interview and the group
     assert "Gender, Other: Parenthood in training" in page
-    assert "Friday 6 December, 09:00–09:20 (America/New_York)" in page
+    assert "Friday, December 6, 09:00–09:20 (America/New_York)" in page
     assert "Belonging at work" in page
     assert booking.slot.meeting_url in page
     assert "pat@private.example" not in page

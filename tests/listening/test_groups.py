@@ -41,7 +41,7 @@ def test_page_lists_open_groups_with_places_left_and_hides_assigned_ones(client)
 
     assert "Belonging in the clinic" in page
     assert "2 places left" in page
-    assert "Friday 6 December, 10:00–11:00 (America/Los_Angeles)" in page
+    assert "Friday, December 6, 10:00–11:00 (America/Los_Angeles)" in page
     assert "13:00–14:00 event time (America/New_York)" in page
     assert hidden.title not in page
     assert open_group.meeting_url not in page
@@ -184,7 +184,7 @@ def test_joining_sends_a_confirmation_with_the_calendar_file_through_smtp(client
     assert message["Subject"] == "Your place in a Conversation on Belonging"
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert '"Belonging in research"' in body
-    assert "Friday 6 December, 13:00–14:00 (America/New_York)" in body
+    assert "Friday, December 6, 13:00–14:00 (America/New_York)" in body
     assert g.meeting_url in body
     (ics,) = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
     text = ics.get_content()

@@ -49,8 +49,8 @@ def test_page_lists_free_slots_in_the_persons_zone_with_the_event_zone_alongside
 
     page = client.get(PAGE).content.decode()
 
-    assert "Friday 6 December, 15:00–15:20 (Europe/Paris)" in page
-    assert "Fri 6 Dec, 09:00–09:20 event time (America/New_York)" in page
+    assert "Friday, December 6, 15:00–15:20 (Europe/Paris)" in page
+    assert "Fri, Dec 6, 09:00–09:20 event time (America/New_York)" in page
     assert book_url(first) in page
     assert book_url(second) not in page  # someone holds it
     assert "https://meet.example" not in page  # no link before booking
@@ -82,7 +82,7 @@ def test_a_second_booking_is_refused_offering_to_move_the_first(client):
 
     page = response.content.decode()
     assert response.status_code == 409
-    assert "You already have an interview at Friday 6 December, 09:00–09:20" in page
+    assert "You already have an interview at Friday, December 6, 09:00–09:20" in page
     assert "move it?" in page
     assert 'name="move" value="1"' in page
     assert active_bookings() == [(person.pk, first.pk)]
@@ -287,7 +287,7 @@ def test_confirmation_with_ics_and_cancellation_arrive_through_smtp(client, mail
     booked = mailbox.messages[0]["message"]
     assert mailbox.messages[0]["to"] == [person.email]
     body = booked.get_body(preferencelist=("plain",)).get_content()
-    assert "Friday 6 December, 15:00–15:20 (Europe/Paris)" in body
+    assert "Friday, December 6, 15:00–15:20 (Europe/Paris)" in body
     assert slot.meeting_url in body
     (ics,) = [
         part for part in booked.iter_attachments() if part.get_content_type() == "text/calendar"

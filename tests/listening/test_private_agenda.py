@@ -29,8 +29,8 @@ def test_my_agenda_shows_both_under_a_neutral_title_with_times_in_the_event_zone
     page = client.get(reverse("events:my_agenda")).content.decode()
 
     assert "Private conversation" in page
-    assert "Friday 6 December, 09:00–09:20 (America/New_York)" in page
-    assert "Friday 6 December, 13:00–14:00 (America/New_York)" in page
+    assert "Friday, December 6, 09:00–09:20 (America/New_York)" in page
+    assert "Friday, December 6, 13:00–14:00 (America/New_York)" in page
     assert slot.meeting_url not in page
     assert g.title not in page
 

@@ -58,7 +58,7 @@ def test_review_state_says_when_the_draft_was_made_in_the_event_zone(staff_clien
 
     page = review(staff_client, morning_slot)
 
-    assert "Draft from 20 November 2030, 09:05 EST" in page
+    assert "Draft from November 20, 2030, 09:05 EST" in page
 
 
 def test_slot_sign_up_deadline_is_typed_and_shown_in_the_event_zone(staff_client, morning_slot):

@@ -69,7 +69,7 @@ def test_mentor_signed_up_before_publishing_sees_the_slot_on_my_agenda(slot):
 
     assert NOTHING not in page
     assert (
-        "Blood Buddies 1 — Friday 6 December, 10:00–11:00 (America/New_York) (you mentor)" in page
+        "Blood Buddies 1 — Friday, December 6, 10:00–11:00 (America/New_York) (you mentor)" in page
     )
     assert (
         "You mentor at a table, 2 trainees at once. Your table and trainees come by email once "
@@ -94,7 +94,7 @@ def test_lunch_host_sees_the_table_and_rotations_on_my_agenda(event):
 
     assert NOTHING not in page
     assert "Lunch tables you host" in shown
-    assert "Career lunch — Saturday 7 December, 12:00–13:30 (America/New_York)" in shown
+    assert "Career lunch — Saturday, December 7, 12:00–13:30 (America/New_York)" in shown
     assert "Table 2: Table talk 2 (Clinical hematology — malignant)" in shown
     assert "(America/New_York): 1: 12:00–12:20 · 2: 12:20–12:40 · 3: 12:40–13:00" in shown
     assert lunch.room.name in shown
@@ -146,8 +146,8 @@ def test_lunch_host_duty_is_in_the_downloaded_agenda(event):
 
 
 def test_my_agenda_shows_mentoring_and_hosting_in_time_order(event, slot):
-    offer = offer_for(slot)  # Friday 6 December
-    host(lunch_make(event=event), offer.mentor)  # Saturday 7 December
+    offer = offer_for(slot)  # Friday, December 6
+    host(lunch_make(event=event), offer.mentor)  # Saturday, December 7
 
     page = my_agenda(offer.mentor)
 

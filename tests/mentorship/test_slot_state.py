@@ -154,7 +154,7 @@ def test_agenda_card_before_the_trainees_window_tells_when_ranking_opens(client,
         shown = text(card(agenda(client, event), slot.session))
 
     assert (
-        "Mentors sign up now; trainees sign up and rank mentors from 1 December 2030 at 09:00 "
+        "Mentors sign up now; trainees sign up and rank mentors from December 1, 2030 at 09:00 "
         "(America/New_York)." in shown
     )
     assert "Sign up and rank mentors" not in shown
@@ -170,8 +170,8 @@ def test_slot_page_tells_the_same_state_as_the_agenda_card(client, event):
             client.get(reverse("mentorship:slot_detail", args=[slot.session_id])).content.decode()
         )
 
-    assert "trainees sign up and rank mentors from 1 December 2030 at 09:00" in on_card
-    assert "trainees sign up and rank mentors from 1 December 2030 at 09:00" in on_page
+    assert "trainees sign up and rank mentors from December 1, 2030 at 09:00" in on_card
+    assert "trainees sign up and rank mentors from December 1, 2030 at 09:00" in on_page
 
 
 def test_mentorship_index_lists_every_slot_of_the_current_event_with_its_state(client, event):

@@ -32,7 +32,7 @@ Status = Notification.Status
 def enqueue(user, key="k1", kind="registration_waitlisted", **extra) -> Notification:
     context = {
         "session_title": "Giving scientific presentations",
-        "when": "Friday 6 December 2030, 10:00–10:45 (America/New_York)",
+        "when": "Friday, December 6, 2030, 10:00–10:45 (America/New_York)",
         "room": "W224",
         "session_url": "http://testserver/s/1/",
         "agenda_url": "http://testserver/me/agenda/",

@@ -65,7 +65,7 @@ def test_confirmed_registration_queues_a_reminder_per_offset_24h_and_1h_before(m
     ]
     assert {r.status for r in rows} == {Status.PENDING}
     assert {r.category for r in rows} == {Notification.Category.REMINDER}
-    assert rows[0].context["when"] == "Sunday 3 November 2030, 10:00–10:45 (America/New_York)"
+    assert rows[0].context["when"] == "Sunday, November 3, 2030, 10:00–10:45 (America/New_York)"
 
 
 def test_reminders_follow_the_events_offsets(make_session):
@@ -147,7 +147,7 @@ def test_24h_reminder_held_up_until_the_1h_mark_is_dropped_not_sent_with_the_1h_
     day_before, hour_before = reminders()
     assert (day_before.status, hour_before.status) == (Status.CANCELLED, Status.SENT)
     assert [s for s in mailbox.subjects() if s.startswith("Reminder")] == [
-        f"Reminder: {session.title} — Fri 6 Dec, 10:00 EST"
+        f"Reminder: {session.title} — Fri, Dec 6, 10:00 EST"
     ]
 
 
@@ -164,7 +164,7 @@ def test_reminder_is_sent_once_at_its_time_with_headers_name_zone_room_and_links
         notifications_dispatch_due()
         notifications_dispatch_due()
 
-    assert early == [f"Reminder: {session.title} — Fri 6 Dec, 10:00 EST"]  # the 24h one
+    assert early == [f"Reminder: {session.title} — Fri, Dec 6, 10:00 EST"]  # the 24h one
     reminder_mails = [
         m for m in mailbox.messages if header(m["message"], "Subject").startswith("Reminder")
     ]
@@ -176,7 +176,7 @@ def test_reminder_is_sent_once_at_its_time_with_headers_name_zone_room_and_links
     html = message.get_body(preferencelist=("html",)).get_content()
     for part in (text, html):
         assert "Ada Okafor" in part
-        assert "Friday 6 December 2030, 10:00–10:45 (America/New_York)" in part
+        assert "Friday, December 6, 2030, 10:00–10:45 (America/New_York)" in part
         assert "W224" in part
         assert session.get_absolute_url() in part
         assert "/me/agenda/" in part
@@ -228,7 +228,7 @@ def test_moving_a_session_re_times_its_pending_reminders(make_session):
         moved.starts_at - HOUR,
     ]
     assert [r.expires_at for r in rows] == [moved.starts_at - HOUR, moved.starts_at]
-    assert rows[0].context["when"] == "Friday 6 December 2030, 11:00–11:45 (America/New_York)"
+    assert rows[0].context["when"] == "Friday, December 6, 2030, 11:00–11:45 (America/New_York)"
 
 
 def test_moving_a_session_so_a_reminder_moment_passed_cancels_it_and_moving_back_revives_it(
@@ -283,9 +283,9 @@ def test_quick_staff_edits_make_one_changed_notice_per_person(make_session, mail
     assert sorted(r.user_id for r in rows) == sorted(u.pk for u in [*seated, waiting])
     assert {r.due_at for r in rows} == {t0 + CHANGE_NOTICE_DELAY}
     context = rows[0].context
-    assert context["previous_when"] == "Friday 6 December 2030, 10:00–10:45 (America/New_York)"
+    assert context["previous_when"] == "Friday, December 6, 2030, 10:00–10:45 (America/New_York)"
     assert context["previous_room"] == "W224"
-    assert context["when"] == "Friday 6 December 2030, 11:00–11:45 (America/New_York)"
+    assert context["when"] == "Friday, December 6, 2030, 11:00–11:45 (America/New_York)"
     assert context["room"] == "Hall B"
 
     with time_machine.travel(t0 + dt.timedelta(minutes=4), tick=False):
@@ -296,7 +296,7 @@ def test_quick_staff_edits_make_one_changed_notice_per_person(make_session, mail
     notices = [m for m in mailbox.messages if header(m["message"], "Subject").startswith("Changed")]
     assert len(notices) == 3
     assert {header(m["message"], "Subject") for m in notices} == {
-        f"Changed: {session.title} — now Fri 6 Dec, 11:00 EST"
+        f"Changed: {session.title} — now Fri, Dec 6, 11:00 EST"
     }
     with_calendar = {m["to"][0]: len(list(m["message"].iter_attachments())) for m in notices}
     assert with_calendar == {seated[0].email: 1, seated[1].email: 1, waiting.email: 0}

@@ -448,7 +448,7 @@ def test_a_reminder_held_for_a_draft_goes_out_once_it_is_republished(mailbox, dr
         notifications_dispatch_due()
 
     reminders = [s for s in mailbox.subjects() if s.startswith("Reminder")]
-    assert reminders == [f"Reminder: {SECRET} talk — Fri 6 Dec, 10:00 EST"]
+    assert reminders == [f"Reminder: {SECRET} talk — Fri, Dec 6, 10:00 EST"]
 
 
 def test_a_confirmation_about_a_draft_that_ends_unpublished_is_cancelled(mailbox, draft):
