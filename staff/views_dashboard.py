@@ -7,18 +7,23 @@ import io
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from config.csv_safe import csv_download, private_download
 from events.models import Event
 from events.selectors import event_get, event_get_current
 
+from .dashboard_charts import dashboard_charts
 from .dashboard_csv import dashboard_write_csv
 from .selectors import dashboard_for_event
 
 # Seeing who registered where is the job of those who may view registrations; is_staff alone
 # is not enough. The permission is asked before anything is looked up.
 DASHBOARD_PERMISSION = "events.view_registration"
+# People's dietary needs, even counted, are for those whose job is catering (as on the lunch's
+# own overview): the rest of the dashboard shows without them.
+CATERING_PERMISSION = "events.view_catering_needs"
 
 
 def _staff_page(view):
@@ -41,7 +46,13 @@ def _event(request) -> Event:
 @require_GET
 def dashboard_view(request):
     dashboard = dashboard_for_event(event=_event(request))
-    response = render(request, "staff/dashboard.html", {"dashboard": dashboard})
+    charts = dashboard_charts(
+        dashboard=dashboard,
+        now=timezone.now(),
+        show_catering=request.user.has_perm(CATERING_PERMISSION),
+    )
+    context = {"dashboard": dashboard, "charts": charts}
+    response = render(request, "staff/dashboard.html", context)
     return private_download(response)
 
 

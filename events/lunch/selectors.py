@@ -590,3 +590,19 @@ def lunch_host_names(*, session_ids: list[int]) -> dict[int, set[str]]:
     ):
         names.setdefault(session_id, set()).add(name)
     return names
+
+
+def lunch_dietary_needs(*, session_ids: list[int]) -> dict[int, tuple[int, list[tuple[str, int]]]]:
+    """For each lunch, the meals to order (people with the lunch on their agenda, seated or not)
+    and their dietary needs grouped as the overview groups them; counts only, one query for any
+    number of lunches."""
+    rows = (
+        Registration.objects.confirmed()
+        .filter(session_id__in=session_ids)
+        .order_by()
+        .values_list("session_id", "user__profile__dietary_needs")
+    )
+    needs: dict[int, list[str]] = {session_id: [] for session_id in session_ids}
+    for session_id, dietary in rows:
+        needs[session_id].append(dietary or "")
+    return {session_id: (len(values), _needs_count(values)) for session_id, values in needs.items()}
