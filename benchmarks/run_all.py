@@ -12,6 +12,11 @@ BENCHMARKS = [
     ("page weight: the agenda's HTML, CSS and JS", ["bench_page_weight.py"]),
     ("matching: Blood Buddies schedule", ["bench_matching.py"]),
     ("outbox: reminder delivery", ["bench_outbox.py"]),
+    (
+        "dashboard: 200 sessions, 10,000 registrations, through the real view",
+        ["bench_dashboard.py"],
+    ),
+    ("check-in: 2 staff marking 300 people at one door", ["bench_checkin.py"]),
     ("soak: mixed traffic for SOAK_SECONDS (default 30)", ["bench_soak.py"]),
 ]
 
