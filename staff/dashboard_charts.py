@@ -6,8 +6,10 @@ the dashboard's sessions. The same number of queries for 5 sessions or 500."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
@@ -167,9 +169,9 @@ def _days(*, dashboard: Dashboard, session_ids: list[int]) -> list[DayCount]:
 def _paths(
     *,
     fills: dict[int, SessionFill],
-    tables: list[dict],
+    tables: Sequence[Mapping[str, Any]],
     rotations_per_lunch: Counter[int],
-    offers: list[dict],
+    offers: Sequence[Mapping[str, Any]],
 ) -> list[PathSupply]:
     """Per career path: registered trainees interested in it (once each), and the sessions,
     lunch tables and approved mentors on it with the places they give."""
