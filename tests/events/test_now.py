@@ -200,7 +200,7 @@ def test_seats_left_are_the_database_counts(client, chicago, program):
 
 def seats_of(page: str, title: str) -> str:
     item = page.split(f">{title}</a>")[1].split("</li>")[0]
-    found = re.search(r'<p class="now-seats[^"]*">([^<]*)</p>', item)
+    found = re.search(r'<span class="now-seats[^"]*">([^<]*)</span>', item)
     return found.group(1) if found else ""
 
 
