@@ -421,14 +421,18 @@ def test_times_are_in_the_events_zone_and_say_so(client, chicago, program):
     assert "10:30 AM–11:00 AM CST" in text(page)  # 16:30 UTC on the server
 
 
-def test_the_page_refreshes_itself_every_minute_without_a_script(client, chicago, program):
+def test_the_page_updates_itself_with_a_file_script_and_reloads_without_javascript(
+    client, chicago, program
+):
     with time_machine.travel(at(6, 10), tick=False):
         response = client.get(reverse("events:now", kwargs={"slug": chicago.slug}))
 
     page = response.content.decode()
     head = page.split("</head>")[0]
-    assert '<meta http-equiv="refresh" content="60">' in head
-    assert "<script" not in page
+    assert '<noscript><meta http-equiv="refresh" content="60"></noscript>' in head
+    assert 'data-now-refresh="60"' in page
+    scripts = re.findall(r"<script[^>]*>", page)
+    assert scripts == ['<script src="/static/js/now.js" defer>']
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]
 
 
