@@ -41,7 +41,8 @@ def now_seats(session: Session) -> tuple[str, bool]:
         return "No limit", False
     if mode != Session.Mode.OPEN or session.capacity is None:
         return "", False
-    left = max(session.capacity - session.confirmed_count, 0)
+    confirmed: int = session.confirmed_count  # type: ignore[attr-defined]  # the selector's annotation
+    left = max(session.capacity - confirmed, 0)
     if left == 0:
         return "Full — waitlist", True
     return f"{left} seat{'s' if left != 1 else ''} left", False
