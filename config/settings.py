@@ -282,6 +282,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 # Listening-session requests, bookings and places are deleted this many days after the event.
 LISTENING_RETENTION_DAYS = env.int("LISTENING_RETENTION_DAYS", default=90)
+# The "now and next" screen (/events/<slug>/now/) reloads itself this often, in seconds; it
+# shows the program to the minute, so more often would show nothing new.
+NOW_REFRESH_SECONDS = 60
 CELERY_BEAT_SCHEDULE = {
     # Safety net for the outbox: anything due and unsent (broker was down, worker died) goes out.
     "notifications-dispatch-due": {

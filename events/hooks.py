@@ -31,6 +31,10 @@ never imports them: dependencies point one way. An app registers its hooks in it
   event, for each session copied (`shift` moves a datetime to the new dates): an app copies
   its settings for the session (lunch rotations and tables, a Blood Buddies slot), never
   anyone's place in it.
+- `now_session_hooks[mode]`: `fn(*, sessions, now) -> dict[int, AgendaSection]`: a block the
+  "now and next" screen shows under sessions of that mode running at `now` or starting soon
+  (the lunch: the tables with room for walk-ins in the current rotation). The same for
+  everyone: it is cached with the screen's public part, for up to a minute.
 - `session_admin_extensions`: inlines, actions and an after-save step that an app adds to the
   session's admin page for the sessions it concerns.
 
@@ -107,6 +111,7 @@ registration_cancelled_hooks: list[Callable[..., None]] = []
 # hook(session_ids=[...]) -> {session_id: {name, ...}}; the speaker clash check reads them.
 session_people_hooks: list[Callable[..., dict[int, set[str]]]] = []
 session_clone_hooks: list[Callable[..., None]] = []
+now_session_hooks: dict[str, Callable[..., dict[int, AgendaSection]]] = {}
 
 
 @dataclass

@@ -110,6 +110,13 @@ def _session_base_qs(event: Event, *, prefetch_paths: bool = True) -> QuerySet[S
     )
 
 
+def session_queryset_counted(*, event: Event) -> QuerySet[Session]:
+    """Published sessions of the event with room and event, each with `confirmed_count` and
+    `waitlist_count`: the one way pages count seats (the agenda, the "now and next" screen),
+    to be filtered further by the page that asks."""
+    return _session_base_qs(event, prefetch_paths=False)
+
+
 def place_in_line(waiting: QuerySet, *, line: list[str]) -> CombinedExpression:
     """A waitlist place as an annotation: 1 + the rows of `waiting` (the waitlisted rows) of
     the same `line` (the fields that make one waitlist) that arrived earlier, arrival order

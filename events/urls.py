@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_now
 
 # Apps built on events add their pages to this namespace in config/urls.py (the lunch).
 app_name = "events"
@@ -8,6 +8,7 @@ app_name = "events"
 urlpatterns = [
     path("events/", views.event_list, name="event_list"),
     path("events/<slug:slug>/", views.agenda, name="agenda"),
+    path("events/<slug:slug>/now/", views_now.now_and_next, name="now"),
     path("events/<slug:slug>/sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path(
         "events/<slug:slug>/sessions/<int:pk>/calendar.ics",

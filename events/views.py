@@ -10,7 +10,6 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -21,6 +20,7 @@ from .agenda_selectors import agenda_arrange, sessions_search
 from .calendar import agenda_ics, session_ics
 from .forms import FILTER_NAMES, AgendaFilterForm, RegisterForm
 from .hooks import agenda_items_annotate, agenda_sections, session_page_sections
+from .http import cached_page_response
 from .models import Registration
 from .refusals import Code, refusal_message
 from .rules import event_has_ended, registration_stake, session_started_reason
@@ -78,7 +78,7 @@ def agenda(request, slug: str):
         )
         page = agenda_page_get(key)
         if page is not None:
-            return _serve_page(request, page)
+            return cached_page_response(request, page)
     event = event_get(slug=slug)
     agenda_event_id_remember(slug, event.pk, dates=(event.tz, event.starts_on, event.ends_on))
     return _agenda(request, event)
@@ -176,18 +176,6 @@ def _agenda_body(request, event, version: int) -> str:
     return render_to_string("events/_agenda_body.html", context, request=request)
 
 
-def _serve_page(request, page: tuple[bytes, bytes]) -> HttpResponse:
-    plain, compressed = page
-    # Pre-compressed once per version; safe against BREACH since the page holds no secret.
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = HttpResponse(compressed)
-        response["Content-Encoding"] = "gzip"
-    else:
-        response = HttpResponse(plain)
-    patch_vary_headers(response, ["Accept-Encoding"])
-    return response
-
-
 def _is_cacheable(request) -> bool:
     # The anonymous page is the same for everyone: the whole page is cached until the next
     # committed change to the event, unless a flash message must be shown (len() reads the
@@ -232,7 +220,7 @@ def _agenda(request, event):
             return response
         page = (response.content, gzip.compress(response.content, compresslevel=6))
         agenda_page_put(key, page)
-    return _serve_page(request, page)
+    return cached_page_response(request, page)
 
 
 def session_detail(request, slug: str, pk: int):

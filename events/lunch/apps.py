@@ -19,7 +19,11 @@ class LunchConfig(AppConfig):
             lunch_registration_notes,
         )
         from .notices import LUNCH_NOTICE_KINDS, lunch_notice_details
-        from .selectors import lunch_host_names, lunch_sessions_with_free_seat
+        from .selectors import (
+            lunch_host_names,
+            lunch_sessions_with_free_seat,
+            lunch_walk_in_tables,
+        )
         from .services import lunch_clone, lunch_registration_cancelled
 
         # Lunch emails list the person's tables as they hold them when the mail goes out.
@@ -27,6 +31,8 @@ class LunchConfig(AppConfig):
             register_context_provider(kind, lunch_notice_details)
         # The lunch has room when a table has a seat in some rotation ("free seats" filter).
         hooks.free_place_hooks[Session.Mode.TABLES] = lunch_sessions_with_free_seat
+        # The "now and next" screen lists the tables with room for walk-ins.
+        hooks.now_session_hooks[Session.Mode.TABLES] = lunch_walk_in_tables
         # A lunch host's tables are on their agenda and in their calendar feed; a guest's
         # tables under the lunch on their agenda, in its calendar item and reminders.
         hooks.hook_add(hooks.agenda_section_hooks, lunch_host_section)

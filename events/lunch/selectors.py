@@ -4,7 +4,7 @@ number of queries for 4 tables or 400."""
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.expressions import CombinedExpression
@@ -15,6 +15,7 @@ from accounts.models import CareerPath, User
 from accounts.selectors import approved_mentor_q, is_approved_mentor
 from accounts.types import AnyUser
 from events.agenda_selectors import for_you_order
+from events.hooks import AgendaSection
 from events.models import (
     Event,
     LunchRotation,
@@ -276,6 +277,81 @@ def lunch_sessions_with_free_seat(*, sessions: list[Session]) -> set[int]:
         if any(taken.get((table_id, r), 0) < seats for r in rotations.get(session_id, [])):
             free.add(session_id)
     return free
+
+
+@dataclass
+class WalkInTable:
+    number: int
+    title: str
+    career_path: str
+    seats_free: int
+
+
+def _rotation_at(rotations: list[LunchRotation], now: datetime) -> LunchRotation | None:
+    """The rotation running at `now`, else the next one to start; None after the last."""
+    for rotation in rotations:
+        if rotation.starts_at <= now < rotation.ends_at:
+            return rotation
+    return next((r for r in rotations if r.starts_at > now), None)
+
+
+def lunch_walk_in_tables(*, sessions: list[Session], now: datetime) -> dict[int, AgendaSection]:
+    """For the "now and next" screen (through `hooks.now_session_hooks`): for each lunch, the
+    current rotation (the one running at `now`, else the next) and its tables with a seat
+    free in it, by the same count as the grid (table seats less confirmed picks). Three
+    queries for any number of lunches and tables; none for a lunch past its last rotation."""
+    by_id = {session.pk: session for session in sessions}
+    rotations: dict[int, list[LunchRotation]] = {}
+    for rotation in LunchRotation.objects.filter(session_id__in=list(by_id)).order_by("number"):
+        rotation.session = by_id[rotation.session_id]  # local times without a query
+        rotations.setdefault(rotation.session_id, []).append(rotation)
+    current = {
+        session_id: found
+        for session_id, found in (
+            (session_id, _rotation_at(rows, now)) for session_id, rows in rotations.items()
+        )
+        if found is not None
+    }
+    if not current:
+        return {}
+    taken = {
+        (row["table_id"], row["rotation_id"]): row["n"]
+        for row in TableSeat.objects.confirmed()
+        .filter(rotation_id__in=[r.pk for r in current.values()])
+        .order_by()
+        .values("table_id", "rotation_id")
+        .annotate(n=Count("id"))
+    }
+    free: dict[int, list[WalkInTable]] = {session_id: [] for session_id in current}
+    tables = (
+        LunchTable.objects.filter(session_id__in=list(current))
+        .select_related("career_path")
+        .order_by("number")
+    )
+    for table in tables:
+        rotation = current[table.session_id]
+        left = table.seats - taken.get((table.pk, rotation.pk), 0)
+        if left > 0:
+            free[table.session_id].append(
+                WalkInTable(
+                    number=table.number,
+                    title=table.title,
+                    career_path=table.career_path.name,
+                    seats_free=left,
+                )
+            )
+    return {
+        session_id: AgendaSection(
+            template="events/_now_lunch_tables.html",
+            context={
+                "rotation": rotation,
+                "is_running": rotation.starts_at <= now,
+                "tables": free[session_id],
+            },
+            starts_at=rotation.starts_at,
+        )
+        for session_id, rotation in current.items()
+    }
 
 
 # --- hosts and staff ----------------------------------------------------------------------------

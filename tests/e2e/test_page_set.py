@@ -113,6 +113,7 @@ def pages(demo) -> dict[str, str]:
     return {
         "agenda": f"/events/{winter_meeting.slug}/",
         "agenda-grid": f"/events/{winter_meeting.slug}/?view=grid",
+        "now": f"/events/{winter_meeting.slug}/now/",
         "session": demo["session"].get_absolute_url(),
         "my-agenda": "/me/agenda/",
         "lunch": f"/events/{winter_meeting.slug}/sessions/{lunch.pk}/tables/",

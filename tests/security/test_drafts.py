@@ -153,6 +153,19 @@ def test_draft_agenda_page_is_404_or_lists_no_draft(client, drafts, draft):
     assert not shows_a_draft(text(response), draft)
 
 
+@pytest.mark.parametrize("when", [START, at(7, 12, 5)], ids=["talk", "lunch"])
+def test_draft_now_screen_is_404_or_shows_no_draft(client, drafts, draft, when):
+    with time_machine.travel(when, tick=False):
+        response = client.get(reverse("events:now", kwargs={"slug": drafts.event.slug}))
+
+    if draft == "event":
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 200
+        assert "Neighbour talk" in text(response) or when != START
+    assert not shows_a_draft(text(response), draft)
+
+
 @pytest.mark.parametrize("who", ["anonymous", "trainee", "staff"])
 def test_draft_session_page_is_404_for_everyone_outside_admin(drafts, who):
     client = Client()

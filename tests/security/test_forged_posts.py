@@ -223,6 +223,7 @@ TARGETS: dict[str, Target] = {
     # events
     "home": Target("anonymous", read_only=True, examples=2),
     "events:agenda": Target("anonymous", lambda s: {"slug": s.slug}, read_only=True, examples=2),
+    "events:now": Target("anonymous", lambda s: {"slug": s.slug}, read_only=True, examples=2),
     "events:session_detail": Target("trainee", _session, read_only=True, examples=2),
     "events:session_ics": Target("anonymous", _session, read_only=True, examples=2),
     "events:session_register": Target(

@@ -108,6 +108,12 @@ MATRIX: dict[str, Row] = {
         GET={"pub": every("200"), "draft": every("404")},
         POST={"pub": every("200"), "draft": every("404")},
     ),
+    # The "now and next" screen: a page to read, GET only.
+    "events:now": Row(
+        _sides(lambda s: {"slug": s.slug}),
+        GET={"pub": every("200"), "draft": every("404")},
+        POST={"pub": every("405"), "draft": every("405")},
+    ),
     "events:session_detail": Row(
         _sides(_talk),
         GET={"pub": every("200"), "draft": every("404")},
