@@ -2,7 +2,6 @@
 trainees, the standby line, and an absent trainee's seats offered to that line by the repair
 without touching anyone else."""
 
-import datetime as dt
 import re
 from collections import Counter
 
