@@ -223,11 +223,30 @@ class StandbyRow:
 
 
 @dataclass
+class MeetingAtDoor:
+    meeting: Meeting
+    mentor_in_local: datetime | None  # check-in times in the event's zone
+    trainee_in_local: datetime | None
+
+    @property
+    def table(self) -> int:
+        return self.meeting.table
+
+    @property
+    def offer(self) -> MentorOffer:
+        return self.meeting.offer
+
+    @property
+    def signup(self) -> TraineeSignup:
+        return self.meeting.signup
+
+
+@dataclass
 class RoundsDoor:
     slot: SpeedMentoringSlot
     rounds: list[RoundTab]
     round: RoundTab | None
-    meetings: list[Meeting]  # the round's scheduled conversations, by table
+    meetings: list[MeetingAtDoor]  # the round's scheduled conversations, by table
     mentors_in: int
     mentors: int
     trainees_in: int
@@ -261,8 +280,9 @@ def rounds_door(*, slot: SpeedMentoringSlot, round: str | None = None) -> Rounds
         _current([(t.number, t.starts_at, t.ends_at) for t in tabs]),
     )
     shown = next((t for t in tabs if t.number == number), None)
-    meetings = list(
-        Meeting.objects.filter(slot=slot, status=Meeting.Status.SCHEDULED, round=number)
+    meetings = []
+    for m in (
+        Meeting.objects.filter(slot=slot, status=Meeting.Status.SCHEDULED, round=number or 0)
         .select_related(
             "offer__mentor",
             "offer__checked_in_by",
@@ -270,11 +290,16 @@ def rounds_door(*, slot: SpeedMentoringSlot, round: str | None = None) -> Rounds
             "signup__registration__checked_in_by",
         )
         .order_by("table", "id")
-    )
-    for m in meetings:
-        m.mentor_in_local = m.offer.checked_in_at and m.offer.checked_in_at.astimezone(tz)
-        reg = m.signup.registration
-        m.trainee_in_local = reg and reg.checked_in_at and reg.checked_in_at.astimezone(tz)
+    ):
+        mentor_at, reg = m.offer.checked_in_at, m.signup.registration
+        trainee_at = reg.checked_in_at if reg is not None else None
+        meetings.append(
+            MeetingAtDoor(
+                meeting=m,
+                mentor_in_local=mentor_at.astimezone(tz) if mentor_at else None,
+                trainee_in_local=trainee_at.astimezone(tz) if trainee_at else None,
+            )
+        )
     mentors = MentorOffer.objects.filter(
         slot=slot, status=MentorOffer.Status.ACTIVE, meetings__status=Meeting.Status.SCHEDULED
     ).distinct()
@@ -339,33 +364,50 @@ def door_standby_get(*, slot: SpeedMentoringSlot, standby_id: int) -> DoorStandb
 
 
 @dataclass
+class AbsentConversation:
+    meeting: Meeting
+    starts_local: datetime
+
+    @property
+    def round(self) -> int:
+        return self.meeting.round
+
+    @property
+    def table(self) -> int:
+        return self.meeting.table
+
+    @property
+    def offer(self) -> MentorOffer:
+        return self.meeting.offer
+
+
+@dataclass
 class AbsenceAtDoor:
     signup: TraineeSignup
-    meetings: list[Meeting]  # the trainee's scheduled conversations
+    meetings: list[AbsentConversation]  # the trainee's scheduled conversations
     first_round: int | None  # rounds from this one are offered to the standby line
     standby: int  # people on the line
 
     @property
-    def refilled(self) -> list[Meeting]:
+    def refilled(self) -> list[AbsentConversation]:
         if self.first_round is None:
             return []
         return [m for m in self.meetings if m.round >= self.first_round]
 
     @property
-    def kept(self) -> list[Meeting]:
+    def kept(self) -> list[AbsentConversation]:
         return [m for m in self.meetings if m not in self.refilled]
 
 
 def door_absence_preview(*, slot: SpeedMentoringSlot, signup: TraineeSignup) -> AbsenceAtDoor:
     """What marking the trainee absent at the door does, read before staff confirm."""
     tz = slot.session.event.tz
-    meetings = list(
-        Meeting.objects.filter(signup=signup, status=Meeting.Status.SCHEDULED)
+    meetings = [
+        AbsentConversation(meeting=m, starts_local=slot.round_start(m.round).astimezone(tz))
+        for m in Meeting.objects.filter(signup=signup, status=Meeting.Status.SCHEDULED)
         .select_related("offer__mentor")
         .order_by("round")
-    )
-    for m in meetings:
-        m.starts_local = slot.round_start(m.round).astimezone(tz)
+    ]
     return AbsenceAtDoor(
         signup=signup,
         meetings=meetings,

@@ -88,11 +88,13 @@ def rounds_mentor_mark_view(request, session_id: int, offer_id: int):
 def rounds_trainee_mark_view(request, session_id: int, signup_id: int):
     slot = _slot_get(session_id)
     signup = door_signup_get(slot=slot, signup_id=signup_id)
+    registration = signup.registration
+    assert registration is not None  # door_signup_get: a confirmed place only
     _attended(
         request,
         signup.trainee.name or signup.trainee.email,
-        lambda: checkin_mark(registration=signup.registration, by=request.user),
-        lambda: checkin_undo(registration=signup.registration),
+        lambda: checkin_mark(registration=registration, by=request.user),
+        lambda: checkin_undo(registration=registration),
     )
     return redirect(_back(slot, request))
 
