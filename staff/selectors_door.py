@@ -27,7 +27,7 @@ def door_person_find(*, text: str) -> tuple[User | None, str]:
     if not text:
         return None, "Type the person's email or name."
     if "@" in text:
-        user = User.objects.filter(email__iexact=text).first()
+        user = User.objects.filter(email__iexact=text, is_active=True).first()
         if user is None:
             return None, f"No account has the email “{text}”. Nothing changed."
         return user, ""

@@ -101,13 +101,9 @@ def lunch_walk_in(
 def door_standby_add(*, slot: SpeedMentoringSlot, trainee: User, by: User) -> DoorStandby:
     """The trainee joins the slot's standby line, checked in as present."""
     row = standby_add(slot=slot, trainee=trainee, by=by)
-    registration = (
-        TraineeSignup.objects.filter(slot=slot, trainee=trainee)
-        .values_list("registration", flat=True)
-        .first()
-    )
-    if registration is not None:
-        checkin_mark(registration=Registration(pk=registration), by=by)
+    signup = TraineeSignup.objects.select_related("registration").get(slot=slot, trainee=trainee)
+    if signup.registration is not None:
+        checkin_mark(registration=signup.registration, by=by)
     return row
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Profile, User
 from events.models import Registration
 from events.selectors import registration_get_for_user
 from events.services.cache import agenda_cache_bump
@@ -130,7 +130,9 @@ def standby_add(*, slot: SpeedMentoringSlot, trainee: User, by: User) -> DoorSta
         agenda_cache_bump(slot.session.event_id)
     if signup is None:
         signup = TraineeSignup.objects.create(slot=slot, trainee=trainee, registration=registration)
-        signup.interests.set(trainee.profile.interests.all())
+        profile = Profile.objects.filter(user=trainee).first()
+        if profile is not None:  # what the repair scores the fit on
+            signup.interests.set(profile.interests.all())
     else:
         signup.registration = registration
         signup.status = ACTIVE
