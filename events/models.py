@@ -435,6 +435,17 @@ class TableSeat(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # At the door: the person sat down at this table in this rotation (people move between
+    # tables, so presence is per seat; the lunch registration's mark follows the seats).
+    checked_in_at = models.DateTimeField("checked in at", null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="checked in by",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PlaceQuerySet.as_manager()

@@ -108,6 +108,13 @@ class SpeedMentoringSlot(models.Model):
     def round_end(self, number: int) -> datetime:
         return self.round_start(number) + timedelta(minutes=self.minutes_per_round)
 
+    def round_not_over(self, now: datetime) -> int | None:
+        """The first round that has not ended at `now` (None once the last one has)."""
+        for number in range(1, self.rounds + 1):
+            if self.round_end(number) > now:
+                return number
+        return None
+
 
 class ParticipationStatus(models.TextChoices):
     """Where a mentor or a trainee stands in a slot."""
@@ -139,6 +146,17 @@ class MentorOffer(models.Model):
     )
     table = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # At the door: a mentor holds no registration (trainees' marks are on theirs), so the
+    # offer carries the mentor's check-in.
+    checked_in_at = models.DateTimeField("checked in at", null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="checked in by",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -190,6 +208,38 @@ class TraineeSignup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trainee} ({self.get_status_display()})"
+
+
+class DoorStandby(models.Model):
+    """A trainee present at the door of a published slot without a conversation, checked in
+    as standby: when a trainee is marked absent there, the repair offers their mentors the
+    people of this line (and nobody who is not at the door)."""
+
+    slot = models.ForeignKey(
+        SpeedMentoringSlot, on_delete=models.CASCADE, related_name="door_standby"
+    )
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="door_standby"
+    )
+    arrived_at = models.DateTimeField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "standby trainee at the door"
+        verbose_name_plural = "standby trainees at the door"
+        ordering = ["slot", "arrived_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["slot", "trainee"], name="doorstandby_once_per_slot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} (standby)"
 
 
 class MentorPreference(models.Model):

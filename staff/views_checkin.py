@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from .door_pages import door_page_url
 from .selectors import checkin_counts, checkin_registration_get, checkin_roster, checkin_session_get
 from .services import checkin_mark, checkin_undo
 
@@ -28,6 +29,8 @@ def _query(request) -> str:
 @require_GET
 def checkin_view(request, session_id: int):
     session = checkin_session_get(session_id=session_id)
+    if door := door_page_url(session):  # the lunch and Blood Buddies have their own pages
+        return redirect(door)
     q = _query(request)
     rows = [
         # every time shown is the event's own

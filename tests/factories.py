@@ -27,6 +27,7 @@ from listening.models import (
 )
 from mentorship.models import (
     ConversationFeedback,
+    DoorStandby,
     Meeting,
     MentorOffer,
     MentorPreference,
@@ -275,6 +276,17 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     offer = factory.SubFactory(MentorOfferFactory, slot=factory.SelfAttribute("..signup.slot"))
     round = 1
     table = 1
+
+
+class DoorStandbyFactory(factory.django.DjangoModelFactory):
+    """A row as the database holds it; `standby_add` applies the door's rules."""
+
+    class Meta:
+        model = DoorStandby
+
+    slot = factory.SubFactory(SpeedMentoringSlotFactory)
+    trainee = factory.SubFactory(UserFactory)
+    arrived_at = factory.LazyFunction(timezone.now)
 
 
 class ConversationFeedbackFactory(factory.django.DjangoModelFactory):

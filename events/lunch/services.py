@@ -364,6 +364,65 @@ def lunch_seats_release(*, session: Session, user: User) -> list[TableSeat]:
 
 
 @transaction.atomic
+def table_seat_walk_in(
+    *,
+    session: Session,
+    rotation: LunchRotation,
+    table: LunchTable,
+    user: User,
+    by: User,
+) -> TableSeat:
+    """Staff at the door seat a person who walked up, at a table with a free seat, checked
+    in at once. The lunch's rules that keep seats exact hold (one table per rotation, a table
+    once, the cell's seats, the room and clashes through the lunch registration); the
+    sign-up window does not, since the lunch is running. No waitlist: a full cell refuses."""
+    session, user = _lock_lunch(session, user)
+    if session.cancelled_at is not None:
+        raise Refusal("This lunch has been cancelled; nobody is seated.", Code.CANCELLED)
+    rotation, table = _fresh_cell(session, rotation, table)
+    name = user.get_full_name() or user.email
+    current = _pick_in_rotation(user, rotation)
+    if current is not None:
+        where = "a seat" if current.status == SeatStatus.CONFIRMED else "a waitlist place"
+        raise Refusal(
+            f"{name} already has {where} at {table_label(current.table)} in rotation "
+            f"{rotation.number}; nothing changed.",
+            LunchCode.ONE_PER_ROTATION,
+        )
+    earlier = (
+        TableSeat.objects.active().filter(user=user, table=table).select_related("rotation").first()
+    )
+    if earlier is not None:
+        raise Refusal(
+            f"{name} already sits at {table_label(table)} in rotation "
+            f"{earlier.rotation.number} (each table once); choose another table. Nothing changed.",
+            LunchCode.TABLE_ONCE,
+        )
+    taken = _confirmed_in_cell(table, rotation)
+    if taken >= table.seats:
+        raise Refusal(
+            f"{table_label(table)} is full in rotation {rotation.number} "
+            f"({taken} of {table.seats} seats taken); choose a table with free seats. "
+            "Nothing changed.",
+            LunchCode.TABLE_FULL,
+        )
+    registration, joined = _registration_ensure(session, user)
+    now = timezone.now()
+    seat = TableSeat.objects.create(
+        rotation=rotation,
+        table=table,
+        user=user,
+        status=SeatStatus.CONFIRMED,
+        confirmed_at=now,
+        checked_in_at=now,
+        checked_in_by=by,
+    )
+    _touch(registration)
+    lunch_notices.lunch_picks_notice(registration=registration, joined=joined)
+    return seat
+
+
+@transaction.atomic
 def table_waitlists_promote(*, session: Session) -> list[TableSeat]:
     """After staff add seats to a table: every cell with free seats takes from its waitlist."""
     session, _ = _lock_lunch(session)

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -307,10 +308,12 @@ def _fill_round(
     scheduled: list[Meeting],
     lost_trainees: set[int],
     lost_seats: dict[int, int],
+    standby: Collection[int] | None = None,
 ) -> list[tuple[int, int, int]]:
     """New (signup, offer, score) meetings in round `number`: a trainee who lost this round's
     conversation with any mentor who has a free seat, or a mentor's lost seat with any trainee
-    free in this round. Exact for the round (`matching.solve` with one round)."""
+    free in this round (with `standby`, sign-up ids: only those, the trainees present at the
+    door). Exact for the round (`matching.solve` with one round)."""
     busy = {m.signup_id for m in scheduled if m.round == number}
     seats_used: dict[int, int] = defaultdict(int)
     met: set[tuple[int, int]] = set()
@@ -343,6 +346,7 @@ def _fill_round(
                 (signup.pk, offer.pk) not in met
                 and not participants.is_forbidden(signup, offer)
                 and (node.endswith(":lost") or signup.pk in lost_trainees)
+                and (standby is None or signup.pk in standby or signup.pk in lost_trainees)
             )
             if not allowed:
                 forbidden.add(key)
@@ -372,9 +376,17 @@ def _fill_round(
 
 
 @transaction.atomic
-def schedule_repair(*, slot: SpeedMentoringSlot, by: User | None = None) -> RepairResult:
+def schedule_repair(
+    *,
+    slot: SpeedMentoringSlot,
+    by: User | None = None,
+    standby: Collection[int] | None = None,
+    rounds_from: int = 1,
+) -> RepairResult:
     """Re-fills the conversations cancelled since the last repair and notifies only the
-    people whose rounds changed. Nothing to repair: nothing happens, nobody is emailed."""
+    people whose rounds changed. Nothing to repair: nothing happens, nobody is emailed.
+    At the door: a lost seat goes only to trainees of `standby` (sign-up ids) and rounds
+    before `rounds_from` (over already) stay as they are."""
     slot = lock_slot(slot)
     if slot.published_at is None:
         raise Refusal("Publish the schedule first.", Code.NOT_PUBLISHED)
@@ -394,7 +406,7 @@ def schedule_repair(*, slot: SpeedMentoringSlot, by: User | None = None) -> Repa
     scheduled = list(Meeting.objects.filter(slot=slot, status=SCHEDULED))
     tables = {o.pk: o.table for o in participants.offers}
     added: list[Meeting] = []
-    for number in sorted({m.round for m in cancelled}):
+    for number in sorted({m.round for m in cancelled if m.round >= rounds_from}):
         lost_here = [m for m in cancelled if m.round == number]
         lost_trainees = {m.signup_id for m in lost_here if m.signup_id in active_signups}
         lost_seats: dict[int, int] = defaultdict(int)
@@ -407,6 +419,7 @@ def schedule_repair(*, slot: SpeedMentoringSlot, by: User | None = None) -> Repa
             scheduled=scheduled + added,
             lost_trainees=lost_trainees,
             lost_seats=lost_seats,
+            standby=standby,
         ):
             added.append(
                 Meeting(

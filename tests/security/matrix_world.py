@@ -24,7 +24,7 @@ from events.lunch.services import table_seat_take
 from events.models import Event, LunchRotation, Session, TableHost
 from events.services import registration_create
 from listening.services.interviews import interview_book
-from mentorship.models import Meeting
+from mentorship.models import DoorStandby, Meeting, MentorOffer, TraineeSignup
 from mentorship.services import schedule_draft, schedule_publish
 from notifications.services import unsubscribe_token
 from tests.events.lunch.conftest import lunch_make
@@ -67,6 +67,10 @@ class Side:
     slot: int  # a slot's URLs name its session
     done_slot: int
     meeting: int
+    lunch_seat: int  # the owner's table seat (the lunch's door marks it)
+    done_offer: int  # the mentor's and the owner's places in the published slot
+    done_signup: int
+    standby: int  # a trainee on the published slot's standby line at the door
 
 
 @dataclass
@@ -103,7 +107,7 @@ def _programme(event: Event, *, day: int, owner: User, mentor: User, host: User)
     table = lunch.lunch_tables.get(number=1)
     rotation = lunch.lunch_rotations.order_by("starts_at").first()
     TableHost.objects.filter(table=table).update(user=host)
-    table_seat_take(session=lunch, rotation=rotation, table=table, user=owner)
+    lunch_seat = table_seat_take(session=lunch, rotation=rotation, table=table, user=owner)
     slot = make_slot(
         speed_session(event, title="BB open", starts_at=at(day + 1, 14), ends_at=at(day + 1, 15))
     )
@@ -116,6 +120,7 @@ def _programme(event: Event, *, day: int, owner: User, mentor: User, host: User)
     signup_for(done, owner)
     schedule_draft(slot=done)
     schedule_publish(slot=done)
+    standby = DoorStandby.objects.create(slot=done, trainee=UserFactory(), arrived_at=at(day, 8))
     return Side(
         slug=event.slug,
         talk=talk.pk,
@@ -126,6 +131,10 @@ def _programme(event: Event, *, day: int, owner: User, mentor: User, host: User)
         slot=slot.session_id,
         done_slot=done.session_id,
         meeting=Meeting.objects.get(slot=done).pk,
+        lunch_seat=lunch_seat.pk,
+        done_offer=MentorOffer.objects.get(slot=done).pk,
+        done_signup=TraineeSignup.objects.get(slot=done).pk,
+        standby=standby.pk,
     )
 
 

@@ -29,6 +29,7 @@ from django.db import connection
 from django.forms import BaseForm
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -39,7 +40,7 @@ from config.text import MultiLineField, OneLineField
 from events.lunch.services import table_seat_take
 from events.models import Session, validate_speakers
 from events.services import registration_create
-from mentorship.models import Meeting
+from mentorship.models import DoorStandby, Meeting, MentorOffer, TraineeSignup
 from mentorship.services import schedule_draft, schedule_publish
 from notifications.services import unsubscribe_token
 from tests.admin_form import form_data, page_text
@@ -82,13 +83,16 @@ def _program(event, *, trainee, mentor) -> SimpleNamespace:
     )
     seat = registration_create(session=talk, user=trainee)
     rotation, table = lunch.lunch_rotations.first(), lunch.lunch_tables.first()
-    table_seat_take(session=lunch, rotation=rotation, table=table, user=trainee)
+    lunch_seat = table_seat_take(session=lunch, rotation=rotation, table=table, user=trainee)
     offer = offer_for(open_slot, mentor)
     signup_for(open_slot, trainee)
     offer_for(done_slot, mentor)
     signup_for(done_slot, trainee)
     schedule_draft(slot=done_slot)
     schedule_publish(slot=done_slot)
+    standby = DoorStandby.objects.create(
+        slot=done_slot, trainee=UserFactory(), arrived_at=timezone.now()
+    )
     return SimpleNamespace(
         slug=event.slug,
         talk=talk.pk,
@@ -101,6 +105,10 @@ def _program(event, *, trainee, mentor) -> SimpleNamespace:
         done_slot=done_slot.session_id,
         offer=offer.pk,
         meeting=Meeting.objects.get(slot=done_slot).pk,
+        lunch_seat=lunch_seat.pk,
+        done_offer=MentorOffer.objects.get(slot=done_slot).pk,
+        done_signup=TraineeSignup.objects.get(slot=done_slot).pk,
+        standby=standby.pk,
     )
 
 
@@ -418,6 +426,45 @@ TARGETS: dict[str, Target] = {
         "staff",
         lambda s: {"session_id": s.talk, "registration_id": s.seat},
         lambda w: {"attended": ["1"]},
+    ),
+    "staff:checkin_lunch": Target(
+        "staff", lambda s: {"session_id": s.lunch}, read_only=True, examples=2
+    ),
+    "staff:checkin_lunch_seat": Target(
+        "staff",
+        lambda s: {"session_id": s.lunch, "seat_id": s.lunch_seat},
+        lambda w: {"attended": ["1"], "rotation": ["1"]},
+    ),
+    "staff:checkin_lunch_walk_in": Target(
+        "staff",
+        lambda s: {"session_id": s.lunch},
+        lambda w: {
+            "rotation_id": [str(w.a.rotation)],
+            "table_id": [str(w.a.table)],
+            "person": ["other@forge.example"],
+        },
+    ),
+    "staff:checkin_rounds": Target(
+        "staff", lambda s: {"session_id": s.done_slot}, read_only=True, examples=2
+    ),
+    "staff:checkin_rounds_mentor": Target(
+        "staff",
+        lambda s: {"session_id": s.done_slot, "offer_id": s.done_offer},
+        lambda w: {"attended": ["1"], "round": ["1"]},
+    ),
+    "staff:checkin_rounds_trainee": Target(
+        "staff",
+        lambda s: {"session_id": s.done_slot, "signup_id": s.done_signup},
+        lambda w: {"attended": ["1"], "round": ["1"]},
+    ),
+    "staff:checkin_rounds_absent": Target(
+        "staff", lambda s: {"session_id": s.done_slot, "signup_id": s.done_signup}
+    ),
+    "staff:checkin_rounds_standby": Target(
+        "staff", lambda s: {"session_id": s.done_slot}, lambda w: {"person": ["Other Trainee"]}
+    ),
+    "staff:checkin_rounds_standby_remove": Target(
+        "staff", lambda s: {"session_id": s.done_slot, "standby_id": s.standby}
     ),
     # the rest
     "healthz": Target("anonymous", read_only=True, examples=2),

@@ -487,6 +487,120 @@ MATRIX: dict[str, Row] = {
         permission=DOOR,
         data=lambda w: {"attended": "1"},
     ),
+    # the lunch and Blood Buddies at the door: the same permission as the check-in
+    "staff:checkin_lunch": Row(
+        _sides(lambda s: {"session_id": s.lunch}),
+        GET={
+            "pub": "log  403  403  403  403  403  200  200",
+            "draft": "log  403  403  403  403  403  200  200",
+        },
+        POST={
+            "pub": "log  403  403  403  403  403  405  405",
+            "draft": "log  403  403  403  403  403  405  405",
+        },
+        permission=DOOR,
+    ),
+    "staff:checkin_lunch_seat": Row(
+        _sides(lambda s: {"session_id": s.lunch, "seat_id": s.lunch_seat}),
+        GET={
+            "pub": "log  403  403  403  403  403  405  405",
+            "draft": "log  403  403  403  403  403  405  405",
+        },
+        POST={
+            "pub": "log  403  403  403  403  403  302  302",
+            "draft": "log  403  403  403  403  403  302  302",
+        },
+        permission=DOOR,
+        data=lambda w: {"attended": "1"},
+    ),
+    "staff:checkin_lunch_walk_in": Row(
+        _sides(lambda s: {"session_id": s.lunch}),
+        GET={
+            "pub": "log  403  403  403  403  403  405  405",
+            "draft": "log  403  403  403  403  403  405  405",
+        },
+        POST={
+            "pub": "log  403  403  403  403  403  302  302",
+            "draft": "log  403  403  403  403  403  302  302",
+        },
+        permission=DOOR,
+        data=lambda w: {"person": "other@matrix.example"},
+    ),
+    "staff:checkin_rounds": Row(
+        _sides(lambda s: {"session_id": s.done_slot}),
+        GET={
+            "pub": "log  403  403  403  403  403  200  200",
+            "draft": "log  403  403  403  403  403  200  200",
+        },
+        POST={
+            "pub": "log  403  403  403  403  403  405  405",
+            "draft": "log  403  403  403  403  403  405  405",
+        },
+        permission=DOOR,
+    ),
+    "staff:checkin_rounds_mentor": Row(
+        _sides(lambda s: {"session_id": s.done_slot, "offer_id": s.done_offer}),
+        GET={
+            "pub": "log  403  403  403  403  403  405  405",
+            "draft": "log  403  403  403  403  403  405  405",
+        },
+        POST={
+            "pub": "log  403  403  403  403  403  302  302",
+            "draft": "log  403  403  403  403  403  302  302",
+        },
+        permission=DOOR,
+        data=lambda w: {"attended": "1"},
+    ),
+    "staff:checkin_rounds_trainee": Row(
+        _sides(lambda s: {"session_id": s.done_slot, "signup_id": s.done_signup}),
+        GET={
+            "pub": "log  403  403  403  403  403  405  405",
+            "draft": "log  403  403  403  403  403  405  405",
+        },
+        POST={
+            "pub": "log  403  403  403  403  403  302  302",
+            "draft": "log  403  403  403  403  403  302  302",
+        },
+        permission=DOOR,
+        data=lambda w: {"attended": "1"},
+    ),
+    "staff:checkin_rounds_absent": Row(
+        _sides(lambda s: {"session_id": s.done_slot, "signup_id": s.done_signup}),
+        GET={
+            "pub": "log  403  403  403  403  403  200  200",
+            "draft": "log  403  403  403  403  403  200  200",
+        },
+        POST={
+            "pub": "log  403  403  403  403  403  302  302",
+            "draft": "log  403  403  403  403  403  302  302",
+        },
+        permission=DOOR,
+    ),
+    "staff:checkin_rounds_standby": Row(
+        _sides(lambda s: {"session_id": s.done_slot}),
+        GET={
+            "pub": "log  403  403  403  403  403  405  405",
+            "draft": "log  403  403  403  403  403  405  405",
+        },
+        POST={
+            "pub": "log  403  403  403  403  403  302  302",
+            "draft": "log  403  403  403  403  403  302  302",
+        },
+        permission=DOOR,
+        data=lambda w: {"person": "other@matrix.example"},
+    ),
+    "staff:checkin_rounds_standby_remove": Row(
+        _sides(lambda s: {"session_id": s.done_slot, "standby_id": s.standby}),
+        GET={
+            "pub": "log  403  403  403  403  403  405  405",
+            "draft": "log  403  403  403  403  403  405  405",
+        },
+        POST={
+            "pub": "log  403  403  403  403  403  302  302",
+            "draft": "log  403  403  403  403  403  302  302",
+        },
+        permission=DOOR,
+    ),
     # pages this project adds to admin
     "admin:events_session_roster": Row(
         _sides(lambda s: {"pk": s.talk}),
