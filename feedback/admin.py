@@ -12,7 +12,7 @@ class SessionFeedbackAdmin(admin.ModelAdmin):
     list_display = ["session", "rating", "comment", "created_at"]
     list_filter = ["rating", "session__kind", "session__event"]
     search_fields = ["session__title", "comment"]
-    fields = ["session", "rating", "comment", "created_at"]
+    fields = ("session", "rating", "comment", "created_at")
     readonly_fields = fields
     list_select_related = ["session"]
 

@@ -222,7 +222,7 @@ def _report(sessions: QuerySet[Session]) -> FeedbackReport:
             timezone=s.event.timezone,
             starts_at=s.local_start(),
             ends_at=s.local_end(),
-            room=s.room.name if s.room_id else "",
+            room=s.room.name if s.room is not None else "",
             checked_in=s.checked_in,
             count=s.fb_count,
             total=s.fb_total,

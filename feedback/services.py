@@ -35,7 +35,7 @@ def feedback_request_context(*, registration: Registration) -> dict:
         "session_title": session.title,
         "event_name": session.event.name,
         "when": f"{start:%A, %B %-d, %H:%M}–{end:%H:%M} ({session.event.timezone})",
-        "room": session.room.name if session.room_id else "",
+        "room": session.room.name if session.room is not None else "",
         "form_url": page,
         "rating_links": [
             {"rating": n, "label": RATING_LABELS[n], "url": f"{page}?rating={n}"} for n in RATINGS
