@@ -61,10 +61,12 @@ def test_the_rating_form_in_a_browser(new_context, live_server, winter_meeting, 
     )
     expect(page.get_by_label("4 very good")).to_be_checked()
     fits(page, width)
-    for label in page.locator(".rating-choices label").all() + [
-        page.get_by_role("button", name="Send")
-    ]:
-        box = label.bounding_box()
+    targets = [
+        *page.locator(".rating-choices label").all(),
+        page.get_by_role("button", name="Send"),
+    ]
+    for target in targets:
+        box = target.bounding_box()
         assert box and box["height"] >= 44 and box["width"] >= 44
     assert serious_axe_violations(page, axe_script) == []
     shoot(page, f"feedback-form-{width}")
