@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "mentorship",
     "listening",
     "staff",
+    "feedback",
     "notifications",
 ]
 
@@ -292,6 +293,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     # Listening-session data goes LISTENING_RETENTION_DAYS after its event (docs/listening.md).
+    # After each session ends, everyone checked in is asked for feedback once (docs/feedback.md).
+    "feedback-requests": {
+        "task": "feedback.tasks.feedback_requests_send_task",
+        "schedule": 5 * 60.0,
+    },
     "listening-purge": {
         "task": "listening.tasks.listening_data_purge_task",
         "schedule": 24 * 60 * 60.0,

@@ -33,6 +33,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("mentorship/", include("mentorship.urls")),
     path("listening/", include("listening.urls")),
+    path("", include("feedback.urls")),  # /staff/feedback/, /feedback/…
     path("staff/", include("staff.urls")),
     # The lunch's pages are events pages (`events:lunch_grid`), in the lunch's own package.
     path("", include((event_urls.urlpatterns + lunch_urls.urlpatterns, event_urls.app_name))),

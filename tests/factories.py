@@ -17,6 +17,7 @@ from events.models import (
     TableHost,
     TableSeat,
 )
+from feedback.models import SessionFeedback, SpeakerAccount
 from listening.models import (
     BelongingGroup,
     GroupPlace,
@@ -423,4 +424,28 @@ class GroupPlaceFactory(factory.django.DjangoModelFactory):
         model = GroupPlace
 
     group = factory.SubFactory(BelongingGroupFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+# --- feedback ------------------------------------------------------------------------------
+
+
+class SessionFeedbackFactory(factory.django.DjangoModelFactory):
+    """A rating as the database holds it; `session_feedback_create` writes them (once per
+    person and session, from someone checked in)."""
+
+    class Meta:
+        model = SessionFeedback
+
+    session = factory.SubFactory(SessionFactory)
+    user = factory.SubFactory(UserFactory)
+    rating = 4
+    comment = "Practical and well paced."
+
+
+class SpeakerAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpeakerAccount
+
+    session = factory.SubFactory(SessionFactory)
     user = factory.SubFactory(UserFactory)

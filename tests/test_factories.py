@@ -9,7 +9,7 @@ from django.apps import apps
 
 from tests import factories
 
-APPS = {"accounts", "events", "mentorship", "notifications", "listening", "staff"}
+APPS = {"accounts", "events", "feedback", "mentorship", "notifications", "listening", "staff"}
 
 FACTORIES = sorted(
     (

@@ -21,8 +21,9 @@ from django.db.models import F
 from accounts.models import Profile, User
 from accounts.services import career_paths_ensure
 from events.lunch.services import table_seat_take
-from events.models import Event, LunchRotation, Session, TableHost
+from events.models import Event, LunchRotation, Registration, Session, TableHost
 from events.services import registration_create
+from feedback.tokens import feedback_token
 from listening.services.interviews import interview_book
 from mentorship.models import DoorStandby, Meeting, MentorOffer, TraineeSignup
 from mentorship.services import schedule_draft, schedule_publish
@@ -96,6 +97,8 @@ def _programme(event: Event, *, day: int, owner: User, mentor: User, host: User)
         event=event, title="Grant writing", capacity=5, starts_at=at(day, 9), ends_at=at(day, 10)
     )
     seat = registration_create(session=talk, user=owner)
+    # The owner came through the door: their feedback link for the talk is live.
+    Registration.objects.filter(pk=seat.pk).update(checked_in_at=talk.starts_at)
     lunch = lunch_make(event=event, tables=2, rotations=2)  # on December 7
     shift = at(day, 12) - at(7, 12)
     Session.objects.filter(pk=lunch.pk).update(
@@ -181,5 +184,7 @@ def build_world() -> World:
             "confirm": EmailConfirmationHMAC(address).key,
             "uidb36": user_pk_to_url_str(owner),
             "reset": default_token_generator.make_token(owner),
+            "feedback": feedback_token(session_id=pub.talk, user_id=owner.pk),
+            "feedback_draft": feedback_token(session_id=draft.talk, user_id=owner.pk),
         },
     )

@@ -38,8 +38,9 @@ from accounts.models import CareerPath, Profile
 from accounts.services import career_paths_ensure
 from config.text import MultiLineField, OneLineField
 from events.lunch.services import table_seat_take
-from events.models import Session, validate_speakers
+from events.models import Registration, Session, validate_speakers
 from events.services import registration_create
+from feedback.tokens import feedback_token
 from mentorship.models import DoorStandby, Meeting, MentorOffer, TraineeSignup
 from mentorship.services import schedule_draft, schedule_publish
 from notifications.services import unsubscribe_token
@@ -58,7 +59,7 @@ from tests.mentorship.conftest import (
 )
 from tests.security.routes import all_routes
 
-APPS = ["accounts", "events", "mentorship", "notifications", "account"]
+APPS = ["accounts", "events", "feedback", "mentorship", "notifications", "account"]
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -120,6 +121,8 @@ def build_world() -> SimpleNamespace:
     ours_event = EventFactory(slug="forge-a")
     listening_sessions(ours_event)  # the listening request form asks about their days
     ours = _program(ours_event, trainee=trainee, mentor=mentor)
+    # The trainee came to the talk: their feedback link opens the form.
+    Registration.objects.filter(pk=ours.seat).update(checked_in_at=timezone.now())
     theirs = _program(
         EventFactory(slug="forge-b"),
         trainee=make_trainee("Other Trainee", email="other@forge.example"),
@@ -133,6 +136,7 @@ def build_world() -> SimpleNamespace:
         b=theirs,
         users={"trainee": trainee.pk, "mentor": mentor.pk, "staff": staff.pk},
         token=unsubscribe_token(user=trainee),
+        feedback_token=feedback_token(session_id=ours.talk, user_id=trainee.pk),
         calendar_token=Profile.objects.get(user=trainee).calendar_token,
         path_id=str(CareerPath.objects.get(slug="industry").pk),
         ids=sorted(ids, key=int),
@@ -466,6 +470,16 @@ TARGETS: dict[str, Target] = {
     "staff:checkin_rounds_standby_remove": Target(
         "staff", lambda s: {"session_id": s.done_slot, "standby_id": s.standby}
     ),
+    # feedback from those who came: the link's page (the trainee was checked in at the talk),
+    # the staff report and a speaker's own page
+    "feedback:respond": Target(
+        "anonymous",
+        lambda s: {"token": "placeholder"},
+        lambda w: {"rating": ["4"], "comment": ["Helpful."]},
+        examples=12,
+    ),
+    "feedback:report": Target("staff", read_only=True, examples=2),
+    "feedback:mine": Target("mentor", read_only=True, examples=2),
     # the rest
     "healthz": Target("anonymous", read_only=True, examples=2),
 }
@@ -642,6 +656,12 @@ class ForgedPosts(TestCase):
             }
         if name == "notifications:unsubscribe":
             values = {"token": data.draw(st.sampled_from([w.token, w.token[:-1] + "x", "x"]))}
+        if name == "feedback:respond":
+            values = {
+                "token": data.draw(
+                    st.sampled_from([w.feedback_token, w.feedback_token[:-1] + "x", "x"])
+                )
+            }
         if name == "events:calendar_feed":
             values = {"token": data.draw(st.sampled_from([w.calendar_token, "x" * 32]))}
         self._log_in(target.role)

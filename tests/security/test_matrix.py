@@ -443,6 +443,18 @@ MATRIX: dict[str, Row] = {
         GET={"valid": every("200"), "forged": every("400")},
         POST={"valid": every("200"), "forged": every("400")},
     ),
+    # The feedback link: the signed token is the key (no login); the owner was checked in at
+    # the talk. A draft's link, or a forged one, opens nothing.
+    "feedback:respond": Row(
+        {
+            "valid": lambda w: {"token": w.tokens["feedback"]},
+            "draft": lambda w: {"token": w.tokens["feedback_draft"]},
+            "forged": lambda w: {"token": w.tokens["feedback"][:-1] + "x"},
+        },
+        GET={"valid": every("200"), "draft": every("404"), "forged": every("404")},
+        POST={"valid": every("200"), "draft": every("404"), "forged": every("404")},
+        data=lambda w: {"rating": "4", "comment": "Helpful."},
+    ),
     "account_confirm_email": Row(
         {"valid": lambda w: {"key": w.tokens["confirm"]}, "forged": lambda w: {"key": "x1-abc"}},
         GET={"valid": every("200"), "forged": every("200")},
