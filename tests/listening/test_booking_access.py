@@ -7,13 +7,13 @@ from __future__ import annotations
 import os
 import re
 
-from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, TestCase
 from django.urls import reverse
 
 import listening.urls_booking
 from listening.services.interviews import interview_book
+from tests.conftest import cache_clear
 from tests.factories import GroupPlaceFactory, UserFactory, staff_with
 from tests.listening.booking_world import accepted, group, listening_event, slots
 from tests.listening.matrix_booking_rows import ROLES, ROWS
@@ -78,7 +78,7 @@ class BookingAccess(TestCase):
         cls.users, cls.values, cls.objects = _build()
 
     def setUp(self):
-        cache.clear()
+        cache_clear()
 
     def found(self, name: str) -> dict[str, tuple[str, str]]:
         path = _path(name, self.values, self.objects)

@@ -29,10 +29,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, TestCase
 
+from tests.conftest import cache_clear
 from tests.security.matrix_world import ROLES, Side, World, build_world
 from tests.security.routes import all_routes
 
@@ -662,7 +662,7 @@ class AuthorizationMatrix(TestCase):
             cls.world.holder(row.permission)
 
     def setUp(self):
-        cache.clear()  # rate limits and cached pages start afresh for each row
+        cache_clear()  # rate limits and cached pages start afresh for each row
 
     def client_for(self, role: str, row: Row) -> Client:
         client = Client()
