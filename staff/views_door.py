@@ -114,7 +114,7 @@ def release_view(request, session_id: int):
     return render(request, "staff/checkin_release.html", context)
 
 
-def _release(request: HttpRequest, session: Session):
+def _release(request, session: Session):
     raw = request.POST.getlist("registration")
     ids = [IdForm({"id": value}) for value in raw]
     if request.POST.get("confirm") != "1" or not all(form.is_valid() for form in ids):
