@@ -12,6 +12,7 @@ from django.urls import reverse
 from events.models import Registration, Session, Standby
 from events.services.door import WalkInOutcome, walk_in_admit
 from tests.concurrency import run_at_once
+from tests.conftest import login_session_queries
 from tests.factories import (
     NY,
     EventFactory,
@@ -27,6 +28,9 @@ Status = Registration.Status
 START = dt.datetime(2030, 12, 6, 9, tzinfo=NY)
 
 pytestmark = pytest.mark.usefixtures("scheduled_deliveries")
+# The person and their permissions, the session, the roster, the counts, the standby line,
+# the walk-in search (accounts, their registrations, their standby places).
+CHECKIN_PAGE_QUERIES = 10 + login_session_queries()
 
 
 @pytest.fixture
@@ -356,3 +360,20 @@ def test_two_doors_adding_walk_ins_for_the_last_seat_seat_one_and_line_up_the_ot
     assert sorted(results) == sorted([WalkInOutcome.SEATED, WalkInOutcome.STANDBY])
     assert Registration.objects.confirmed().filter(session=session).count() == 3
     assert Standby.objects.filter(session=session, outcome=Standby.Outcome.WAITING).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_page_with_a_standby_line_and_a_walk_in_search_costs_the_same_at_any_size(
+    door, talk, django_assert_max_num_queries, size
+):
+    Session.objects.filter(pk=talk.pk).update(capacity=size)
+    _fill(talk, size)
+    for n in range(size):
+        StandbyFactory(session=talk, user=UserFactory(name=f"Wait {n:02d}"), added_by=door.user)
+        UserFactory(name=f"Walker {n:02d}")
+
+    with django_assert_max_num_queries(CHECKIN_PAGE_QUERIES):
+        page = door.get(_page(talk), {"walkin": "walker"}).content.decode()
+
+    assert f"<strong>{size}</strong> on standby" in page and "Walker 00" in page
