@@ -365,15 +365,19 @@ def test_two_doors_adding_walk_ins_for_the_last_seat_seat_one_and_line_up_the_ot
 @pytest.mark.django_db
 @pytest.mark.parametrize("size", [3, 30])
 def test_the_page_with_a_standby_line_and_a_walk_in_search_costs_the_same_at_any_size(
-    door, talk, django_assert_max_num_queries, size
+    client, talk, django_assert_max_num_queries, size
 ):
+    staff = staff_with(DOOR)
     Session.objects.filter(pk=talk.pk).update(capacity=size)
     _fill(talk, size)
     for n in range(size):
-        StandbyFactory(session=talk, user=UserFactory(name=f"Wait {n:02d}"), added_by=door.user)
+        StandbyFactory(session=talk, user=UserFactory(name=f"Wait {n:02d}"), added_by=staff)
         UserFactory(name=f"Walker {n:02d}")
+    # Logged in right before the measured request (in a full parallel run the budget failed
+    # once with the login made before this setup, and never since; cause not pinned down).
+    client.force_login(staff)
 
     with django_assert_max_num_queries(CHECKIN_PAGE_QUERIES):
-        page = door.get(_page(talk), {"walkin": "walker"}).content.decode()
+        page = client.get(_page(talk), {"walkin": "walker"}).content.decode()
 
     assert f"<strong>{size}</strong> on standby" in page and "Walker 00" in page
