@@ -199,4 +199,5 @@ class EventAdminForm(forms.ModelForm):
         fields = [
             "slug", "name", "timezone", "city", "venue", "starts_on", "ends_on", "description",
             "is_published", "registration_opens_at", "registration_closes_at", "reminder_offsets",
+            "no_show_release_minutes",
         ]  # fmt: skip

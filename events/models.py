@@ -2,10 +2,11 @@ import zoneinfo
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone as dj_timezone
 
 from accounts.models import CareerPath, CareerStage
 from config.text import MaxCharsValidator, MultiLineField, OneLineField, validate_one_line
@@ -110,6 +111,13 @@ class Event(models.Model):
         validators=[validate_reminder_offsets],
         help_text="Reminders before each item of a person's agenda, in minutes "
         "([1440, 60] = 24 hours and 1 hour before); [] sends none.",
+    )
+    no_show_release_minutes = models.PositiveSmallIntegerField(
+        "release no-show seats after (minutes)",
+        default=10,
+        validators=[MaxValueValidator(240)],
+        help_text="How many minutes after a session starts staff at the door may give the seats "
+        "of confirmed people who have not checked in to the standby line (0 to 240).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -272,6 +280,9 @@ class Registration(models.Model):
         WAITLISTED = "waitlisted", "Waitlisted"
         CANCELLED = "cancelled", "Cancelled"
 
+    class CancelReason(models.TextChoices):
+        NO_SHOW = "no_show", "No-show: the seat went to the standby line at the door"
+
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="registrations")
     user = models.ForeignKey(
         "accounts.User", on_delete=models.CASCADE, related_name="registrations"
@@ -291,6 +302,9 @@ class Registration(models.Model):
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(
+        "why it was cancelled", max_length=10, choices=CancelReason.choices, blank=True, default=""
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PlaceQuerySet.as_manager()
@@ -311,6 +325,51 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.session} ({self.status})"
+
+
+class Standby(models.Model):
+    """A person at the door of a full session, waiting for a seat that a no-show leaves: the
+    standby line, in arrival order (arrived_at, id). Kept after the outcome, for history."""
+
+    class Outcome(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        SEATED = "seated", "Seated"
+        LEFT = "left", "Left"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="standby")
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="standby_places"
+    )
+    # Rows are inserted under the session lock, so arrival order is the order staff added them.
+    arrived_at = models.DateTimeField(default=dj_timezone.now)
+    added_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.WAITING)
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    # The seat they got when the outcome is "seated".
+    registration = models.ForeignKey(
+        Registration, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["session", "arrived_at", "id"]
+        verbose_name = "standby place"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user"],
+                condition=Q(outcome="waiting"),
+                name="standby_one_waiting_per_person",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "outcome", "arrived_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — standby for {self.session} ({self.outcome})"
 
 
 # --- Career lunch: rotations, round tables, hosts and seats -----------------------------------

@@ -27,6 +27,12 @@ class Code(StrEnum):
     CLASH = "clash"
     NO_SEAT = "no_seat"
     NOT_REGISTERED = "not_registered"
+    # at the door (walk-ins, the standby line, no-show release)
+    ENDED = "ended"
+    TOO_EARLY = "too_early"
+    NO_SEATS_LIMIT = "no_seats_limit"
+    ALREADY_CHECKED_IN = "already_checked_in"
+    ALREADY_STANDBY = "already_standby"
 
 
 class Refusal(ValidationError):

@@ -264,3 +264,52 @@ def capacity_below_seated_problem(*, session: Session, confirmed: int) -> str:
         f"({confirmed - capacity} would move to the top of the waitlist and be told by "
         "email)."
     )
+
+
+# --- at the door: walk-ins and no-show release ------------------------------------------------
+
+WALK_IN_MODES = frozenset({Session.Mode.OPEN, Session.Mode.DROP_IN})
+
+
+def walk_in_refusal(session: Session, now: datetime | None = None) -> Refusal | None:
+    """Why staff may not add a walk-in to the session now, or None. The registration window,
+    the audience and the session's start do not apply: the person is at the door and staff
+    decide; a seat stays exact (the seat rule) and a clash is still refused."""
+    now = now or timezone.now()
+    if session.cancelled_at is not None:
+        return Refusal("This session has been cancelled.", Code.CANCELLED)
+    if session.registration_mode not in WALK_IN_MODES:
+        return Refusal("Walk-ins are added here only for open and drop-in sessions.", Code.MODE)
+    if now >= session.ends_at:
+        return Refusal("This session has ended; its list of people is its history.", Code.ENDED)
+    return None
+
+
+def no_show_release_opens_at(session: Session) -> datetime:
+    """From this moment staff may release the seats of people not checked in."""
+    return session.starts_at + timedelta(minutes=session.event.no_show_release_minutes)
+
+
+def no_show_release_refusal(session: Session, now: datetime | None = None) -> Refusal | None:
+    """Why the seats of confirmed people not checked in may not be released now, or None."""
+    now = now or timezone.now()
+    if session.cancelled_at is not None:
+        return Refusal("This session has been cancelled.", Code.CANCELLED)
+    if not session.has_seats_limit:
+        return Refusal(
+            "This session has no seat limit, so there are no seats to release.",
+            Code.NO_SEATS_LIMIT,
+        )
+    if now >= session.ends_at:
+        return Refusal("This session has ended; its list of people is its history.", Code.ENDED)
+    opens = no_show_release_opens_at(session)
+    if now < opens:
+        minutes = session.event.no_show_release_minutes
+        return Refusal(
+            f"Seats of people not checked in can be released from "
+            f"{opens.astimezone(session.event.tz):%A, %B %-d, %H:%M} "
+            f"({session.event.timezone}), "
+            f"{minutes} minutes after the session starts. Nothing changed.",
+            Code.TOO_EARLY,
+        )
+    return None

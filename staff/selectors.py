@@ -10,7 +10,9 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import CareerStage, User
-from events.models import Event, Registration, Session
+from events.door_selectors import standby_line
+from events.models import Event, Registration, Session, Standby
+from events.rules import no_show_release_opens_at, no_show_release_refusal, walk_in_refusal
 
 Status = Registration.Status
 BAR_PERCENT_MAX = 400
@@ -194,3 +196,112 @@ def checkin_counts(*, session: Session) -> CheckinCounts:
         checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
     )
     return CheckinCounts(checked_in=counts["checked_in"], expected=counts["expected"])
+
+
+# --- the door: walk-ins, the standby line, no-show release ----------------------------------
+
+WALK_IN_QUERY_MIN = 2
+WALK_IN_RESULTS_MAX = 10
+
+
+@dataclass(frozen=True)
+class WalkInCandidate:
+    """An account that matches the walk-in search, with what it holds in the session."""
+
+    user: User
+    status: str  # "checked_in", "confirmed", "waitlisted", "standby" or "" (nothing yet)
+
+    @property
+    def status_label(self) -> str:
+        return {
+            "checked_in": "Checked in",
+            "confirmed": "Has a seat",
+            "waitlisted": "On the online waitlist",
+            "standby": "On the standby line",
+        }.get(self.status, "")
+
+
+def walk_in_candidates(*, session: Session, q: str) -> list[WalkInCandidate]:
+    """Active accounts whose email is `q`, or whose name or email contains it (at most 10,
+    an exact email first); walk-ins need an account. Three queries."""
+    q = q.strip()
+    if len(q) < WALK_IN_QUERY_MIN:
+        return []
+    users = list(
+        User.objects.filter(is_active=True)
+        .filter(Q(email__iexact=q) | Q(name__icontains=q) | Q(email__icontains=q))
+        .order_by("name", "email", "pk")[: WALK_IN_RESULTS_MAX * 2]
+    )
+    users.sort(key=lambda u: u.email.casefold() != q.casefold())  # stable: exact email first
+    users = users[:WALK_IN_RESULTS_MAX]
+    ids = [u.pk for u in users]
+    held = {
+        r.user_id: ("checked_in" if r.checked_in_at else r.status)
+        for r in Registration.objects.active().filter(session=session, user_id__in=ids)
+    }
+    standby = set(
+        Standby.objects.filter(
+            session=session, user_id__in=ids, outcome=Standby.Outcome.WAITING
+        ).values_list("user_id", flat=True)
+    )
+    return [
+        WalkInCandidate(user=u, status="standby" if u.pk in standby else held.get(u.pk, ""))
+        for u in users
+    ]
+
+
+def walk_in_user_get(*, user_id: int) -> User | None:
+    """The account staff picked from the search; None when there is no such active one."""
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def standby_entry_get(*, session: Session, entry_id: int) -> Standby:
+    """A person waiting on this session's standby line: another session's, or one seated or
+    gone already, is a 404."""
+    return get_object_or_404(
+        Standby.objects.select_related("user", "session"),
+        pk=entry_id,
+        session=session,
+        outcome=Standby.Outcome.WAITING,
+    )
+
+
+@dataclass(frozen=True)
+class DoorState:
+    """What the check-in page shows about walk-ins, the standby line and the release; times
+    in the event's zone."""
+
+    walkin: str  # the walk-in search as typed
+    candidates: list[WalkInCandidate]
+    walkin_refusal: str  # why walk-ins cannot be added now, or ""
+    seats_free: int | None  # None: no seat limit
+    standby: list[tuple[Standby, datetime]]  # (entry, arrived at in the event's zone)
+    has_seats_limit: bool
+    release_refusal: str  # why the release is not offered now, or ""
+    release_opens_at: datetime
+
+    @property
+    def walkin_too_short(self) -> bool:
+        return 0 < len(self.walkin) < WALK_IN_QUERY_MIN
+
+    @property
+    def walkin_searched(self) -> bool:
+        return len(self.walkin) >= WALK_IN_QUERY_MIN and not self.walkin_refusal
+
+
+def door_state(*, session: Session, walkin: str, confirmed: int) -> DoorState:
+    """`confirmed`: the seats taken, as the page counted them."""
+    tz = session.event.tz
+    refusal = walk_in_refusal(session)
+    release = no_show_release_refusal(session)
+    limited = session.has_seats_limit and session.capacity is not None
+    return DoorState(
+        walkin=walkin,
+        candidates=walk_in_candidates(session=session, q=walkin) if refusal is None else [],
+        walkin_refusal=refusal.messages[0] if refusal is not None else "",
+        seats_free=max(0, (session.capacity or 0) - confirmed) if limited else None,
+        standby=[(e, e.arrived_at.astimezone(tz)) for e in standby_line(session=session)],
+        has_seats_limit=session.has_seats_limit,
+        release_refusal=release.messages[0] if release is not None else "",
+        release_opens_at=no_show_release_opens_at(session).astimezone(tz),
+    )

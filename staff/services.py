@@ -1,23 +1,17 @@
 """Writes the staff pages make: attendance at the door."""
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from events.models import Registration
+from events.services.door import registration_check_in
 
 
-@transaction.atomic
 def checkin_mark(*, registration: Registration, by: User) -> bool:
-    """Marks a confirmed person attended. A conditional UPDATE (only while nobody has marked
-    them) so two staff at two doors never overwrite each other's mark: the second tap finds
-    the row marked and changes nothing. Returns whether this call made the mark."""
-    updated = Registration.objects.filter(
-        pk=registration.pk,
-        status=Registration.Status.CONFIRMED,
-        checked_in_at__isnull=True,
-    ).update(checked_in_at=timezone.now(), checked_in_by=by)
-    return updated == 1
+    """Marks a confirmed person attended; two staff at two doors never overwrite each other's
+    mark (`events.services.door.registration_check_in`, the one rule for it). Returns whether
+    this call made the mark."""
+    return registration_check_in(registration=registration, by=by)
 
 
 @transaction.atomic

@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from .door_pages import door_page_url
-from .selectors import checkin_counts, checkin_registration_get, checkin_roster, checkin_session_get
+from .selectors import (
+    checkin_counts,
+    checkin_registration_get,
+    checkin_roster,
+    checkin_session_get,
+    door_state,
+)
 from .services import checkin_mark, checkin_undo
 
 # Marking attendance changes registrations: the job's permission, not is_staff. It is asked
@@ -37,12 +43,19 @@ def checkin_view(request, session_id: int):
         (reg, reg.checked_in_at and reg.checked_in_at.astimezone(session.event.tz))
         for reg in checkin_roster(session=session, q=q)
     ]
+    counts = checkin_counts(session=session)
     context = {
         "session": session,
         "event": session.event,
         "q": q,
         "rows": rows,
-        "counts": checkin_counts(session=session),
+        "counts": counts,
+        # walk-ins, the standby line and the no-show release (views_door)
+        "door": door_state(
+            session=session,
+            walkin=request.GET.get("walkin", "")[:QUERY_MAX].strip(),
+            confirmed=counts.expected,
+        ),
     }
     return render(request, "staff/checkin.html", context)
 

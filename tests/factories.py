@@ -14,6 +14,7 @@ from events.models import (
     Registration,
     Room,
     Session,
+    Standby,
     TableHost,
     TableSeat,
 )
@@ -153,6 +154,16 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     session = factory.SubFactory(SessionFactory)
     user = factory.SubFactory(UserFactory)
     status = Registration.Status.CONFIRMED
+
+
+class StandbyFactory(factory.django.DjangoModelFactory):
+    """A person waiting at the door of a session; `walk_in_admit` decides who waits."""
+
+    class Meta:
+        model = Standby
+
+    session = factory.SubFactory(SessionFactory)
+    user = factory.SubFactory(UserFactory)
 
 
 class LunchSessionFactory(SessionFactory):

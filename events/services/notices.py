@@ -135,6 +135,27 @@ def seat_released(registration: Registration) -> None:
     )
 
 
+def no_show_released(registration: Registration) -> None:
+    """Staff at the door gave the seat of a person not checked in to someone waiting there:
+    one email per registration (the outbox key) saying why, with the times in the event's
+    zone."""
+    session = registration.session
+    tz = session.event.tz
+    released_at = (registration.cancelled_at or timezone.now()).astimezone(tz)
+    context = {
+        **session_context(session),
+        "registration_id": registration.pk,
+        "released_at": f"{released_at:%H:%M} ({session.event.timezone})",
+        "minutes": session.event.no_show_release_minutes,
+    }
+    notification_enqueue(
+        user=registration.user,
+        kind="no_show_released",
+        key=f"reg:{registration.pk}:no_show_released",
+        context=context,
+    )
+
+
 def session_cancelled(registration: Registration, *, status: str, reason: str) -> None:
     """Staff cancelled the session: one email per person (the outbox key), whatever they held;
     their reminders and pending "changed" notices are dropped."""

@@ -172,13 +172,23 @@ def registration_switch(*, session: Session, replace: Session, user: User) -> Re
     return registration
 
 
-def _cancel(registration: Registration) -> None:
+def _cancel(registration: Registration, *, reason: str = "") -> None:
     registration.status = Status.CANCELLED
     registration.cancelled_at = timezone.now()
-    registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+    registration.cancel_reason = reason
+    registration.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
     notices.registration_cancelled(registration)
     # Apps built on events let go of what hangs on the registration (the lunch's table seats).
     registration_cancelled(registration=registration)
+
+
+def registration_cancel_no_show(registration: Registration) -> None:
+    """Staff at the door released the seat of a confirmed person who had not checked in
+    (`door.no_show_release`): cancelled with the reason recorded, and the person is told by
+    email why. The seat is not offered to the waitlist: it goes to the standby line. Call
+    with the session row locked."""
+    _cancel(registration, reason=Registration.CancelReason.NO_SHOW)
+    notices.no_show_released(registration)
 
 
 @transaction.atomic(durable=True)

@@ -480,6 +480,21 @@ TARGETS: dict[str, Target] = {
     ),
     "feedback:report": Target("staff", read_only=True, examples=2),
     "feedback:mine": Target("mentor", read_only=True, examples=2),
+    "staff:checkin_walk_in": Target(
+        "staff",
+        lambda s: {"session_id": s.talk},
+        lambda w: {"user": [str(w.users["mentor"])], "walkin": ["Mo"]},
+    ),
+    # nobody waits at the door in this world: every id is a 404 or a message
+    "staff:checkin_standby_left": Target(
+        "staff", lambda s: {"session_id": s.talk}, lambda w: {"standby": ["1"]}
+    ),
+    # the talk starts in 2030: every release is refused ("from … minutes after the start")
+    "staff:checkin_release": Target(
+        "staff",
+        lambda s: {"session_id": s.talk},
+        lambda w: {"confirm": ["1"], "registration": [str(w.a.seat)]},
+    ),
     # the rest
     "healthz": Target("anonymous", read_only=True, examples=2),
 }

@@ -17,8 +17,15 @@ from tests.mentorship.conftest import make_slot, offer_for, signup_for, speed_se
 
 pytestmark = pytest.mark.django_db
 
-GROUPS = ["Program editor", "Lunch coordinator", "Blood Buddies coordinator", "Communications"]
-STAFF_GROUPS = importlib.import_module("accounts.migrations.0006_staff_groups").GROUPS
+GROUPS = [
+    "Program editor", "Lunch coordinator", "Blood Buddies coordinator", "Communications",
+    "Door staff",
+]  # fmt: skip
+_DOOR = importlib.import_module("accounts.migrations.0007_door_staff_group")
+STAFF_GROUPS = {
+    **importlib.import_module("accounts.migrations.0006_staff_groups").GROUPS,
+    _DOOR.GROUP: _DOOR.PERMISSIONS,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -70,6 +77,15 @@ def import_program(world):
         "action": "agenda_import_action", "_selected_action": [world["draft"].event_id]}  # fmt: skip
 
 
+def checkin(world):
+    return "GET", reverse("staff:checkin", kwargs={"session_id": world["draft"].pk}), {}
+
+
+def walk_in(world):
+    return "POST", reverse("staff:checkin_walk_in", kwargs={"session_id": world["draft"].pk}), {
+        "user": world["sent"].user_id}  # fmt: skip
+
+
 def resend(world):
     return "POST", reverse("admin:notifications_notification_changelist"), {
         "action": "resend", "_selected_action": [world["sent"].pk]}  # fmt: skip
@@ -84,6 +100,8 @@ MATRIX = {
     publish_sessions: {"Program editor"},
     import_program: {"Program editor"},
     resend: {"Communications"},
+    checkin: {"Door staff"},
+    walk_in: {"Door staff"},
 }
 
 

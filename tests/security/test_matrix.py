@@ -613,6 +613,45 @@ MATRIX: dict[str, Row] = {
         },
         permission=DOOR,
     ),
+    # walk-ins and the standby line: an empty form is refused with a message (302)
+    "staff:checkin_walk_in": Row(
+        _sides(lambda s: {"session_id": s.talk}),
+        GET={
+            "pub": "log  403  403  403  403  403  405  405",
+            "draft": "log  403  403  403  403  403  405  405",
+        },
+        POST={
+            "pub": "log  403  403  403  403  403  302  302",
+            "draft": "log  403  403  403  403  403  302  302",
+        },
+        permission=DOOR,
+    ),
+    "staff:checkin_standby_left": Row(
+        _sides(lambda s: {"session_id": s.talk}),
+        GET={
+            "pub": "log  403  403  403  403  403  405  405",
+            "draft": "log  403  403  403  403  403  405  405",
+        },
+        POST={
+            "pub": "log  403  403  403  403  403  302  302",
+            "draft": "log  403  403  403  403  403  302  302",
+        },
+        permission=DOOR,
+    ),
+    # the talks start in 2030: the release (page and post) is refused with a message (302)
+    "staff:checkin_release": Row(
+        _sides(lambda s: {"session_id": s.talk}),
+        GET={
+            "pub": "log  403  403  403  403  403  302  302",
+            "draft": "log  403  403  403  403  403  302  302",
+        },
+        POST={
+            "pub": "log  403  403  403  403  403  302  302",
+            "draft": "log  403  403  403  403  403  302  302",
+        },
+        permission=DOOR,
+        data=lambda w: {"confirm": "1"},
+    ),
     # pages this project adds to admin
     "admin:events_session_roster": Row(
         _sides(lambda s: {"pk": s.talk}),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0009_registration_check_in'),
+        ('events', '0010_standby'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
