@@ -311,13 +311,18 @@ def registrations_annotate_clashes(*, registrations: list[Registration]) -> None
         registration.clash_with = first_clash(registration.session, held)
 
 
-def sessions_annotate_for_user(*, sessions: list[Session], user: AnyUser) -> None:
-    """Adds `my_registration`, `my_position` and `clash_with` to each session, for the person."""
-    mine = (
-        registrations_for_user(user=user, event=sessions[0].event)
-        if sessions and user.is_authenticated
-        else []
-    )
+def sessions_annotate_for_user(
+    *, sessions: list[Session], user: AnyUser, mine: list[Registration] | None = None
+) -> None:
+    """Adds `my_registration`, `my_position` and `clash_with` to each session, for the person.
+    `mine`: the person's registrations in the event (`registrations_for_user`) when the page
+    has read them already (they decide the clashes, also with sessions not in `sessions`)."""
+    if mine is None:
+        mine = (
+            registrations_for_user(user=user, event=sessions[0].event)
+            if sessions and user.is_authenticated
+            else []
+        )
     by_session = {r.session_id: r for r in mine}
     held = [r.session for r in mine if r.status == Status.CONFIRMED]
     stage = None  # read once, when a session has an audience (cached by accounts)

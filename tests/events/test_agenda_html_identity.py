@@ -21,6 +21,9 @@ from django.utils import timezone
 
 from accounts.models import CareerStage
 from events.models import Registration, Session
+from events.services import registration_create
+from events.services.publishing import session_publish_set
+from events.services.registrations import session_update
 from tests.events.lunch.conftest import lunch_make
 from tests.factories import (
     NY,
@@ -125,6 +128,8 @@ def world():
         ]:
             s.career_paths.set([career_path(slug) for slug in slugs])
         lunch = lunch_make(event=event, tables=3, rotations=2)
+        # In a room of this program (the helper's own room is named from a factory sequence).
+        Session.objects.filter(pk=lunch.pk).update(room=hall)
         slot = SpeedMentoringSlotFactory(
             session__id=7401, session__event=event, session__room=w302,
             session__title="Blood Buddies speed mentoring",
@@ -230,3 +235,95 @@ def test_logged_in_agenda_html_is_unchanged(world, who, name, query, when):
         golden.write_text(html)
     assert html == golden.read_text()
     assert again == html
+
+
+# --- the shared part follows every change --------------------------------------------------
+
+
+def card_of(html: str, session_id: int) -> str:
+    match = re.search(rf'<article [^>]*id="session-{session_id}">(.*?)</article>', html, re.S)
+    assert match is not None, f"no card for session {session_id}"
+    return match.group(1)
+
+
+@pytest.fixture
+def newcomer_page(world):
+    """The newcomer's agenda before the event, shared part built (and cached) by the call."""
+    return lambda: page_of(world, "newcomer", "", BEFORE)
+
+
+def test_a_registration_by_someone_else_changes_the_seats_on_the_next_page(
+    world, newcomer_page, django_capture_on_commit_callbacks
+):
+    assert "19 seats left" in card_of(newcomer_page(), 7201)  # 20 seats, the busy one's taken
+
+    with (
+        time_machine.travel(BEFORE, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        registration_create(session=Session.objects.get(pk=7201), user=world["people"]["quitter"])
+
+    card = card_of(newcomer_page(), 7201)
+    assert "18 seats left" in card
+    assert "Register" in card
+
+
+def test_publishing_a_draft_session_shows_it_on_the_next_page(
+    world, newcomer_page, django_capture_on_commit_callbacks
+):
+    assert "A draft nobody may see" not in newcomer_page()
+
+    with (
+        time_machine.travel(BEFORE, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        session_publish_set(session=Session.objects.get(pk=7306), is_published=True)
+
+    assert "A draft nobody may see" in card_of(newcomer_page(), 7306)
+
+
+def test_editing_a_session_changes_its_card_on_the_next_page(
+    world, newcomer_page, django_capture_on_commit_callbacks
+):
+    assert "Day one talk 0.0" in card_of(newcomer_page(), 7201)
+
+    with (
+        time_machine.travel(BEFORE, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        session_update(session=Session.objects.get(pk=7201), changes={"title": "Renamed talk"})
+
+    html = newcomer_page()
+    assert "Renamed talk" in card_of(html, 7201)
+    assert "Day one talk 0.0" not in html
+
+
+def test_a_session_that_starts_loses_its_register_button_without_any_change_saved(world):
+    """The clock changes cards with no new version: the shared part is rebuilt at the next
+    moment a session starts or ends."""
+    just_before = at(6, 9, 59)
+    assert "Register" in card_of(page_of(world, "newcomer", "", just_before), 7207)
+
+    card = card_of(page_of(world, "newcomer", "", at(6, 10, 1)), 7207)
+
+    assert "This session has already started." in card
+    assert "Register" not in card
+
+
+def test_the_now_line_tells_the_minute_of_each_request(world):
+    first = page_of(world, "busy", "", at(6, 10, 17))
+    later = page_of(world, "busy", "", at(6, 10, 23))
+
+    assert "Now · 10:17 EST" in first
+    assert "Now · 10:23 EST" in later
+    assert later.replace("10:23", "10:17") == first
+
+
+def test_one_persons_page_shows_nothing_of_anothers(world):
+    page_of(world, "busy", "", BEFORE)  # builds the shared part for a busy person first
+
+    html = page_of(world, "newcomer", "", BEFORE)
+
+    assert html == (GOLDEN / "agenda_newcomer_list.html").read_text()
+    assert "You have a seat" not in html
+    assert "Waitlisted" not in html
