@@ -83,6 +83,10 @@ def populate(sessions: int, registrations: int, storm: int):
         session = objs[i % len(objs)]
         status = "confirmed" if i // len(objs) < 8 else "waitlisted"
         regs.append(Registration(session=session, user=user, status=status))
+    # The person whose agenda is measured (users[0], already in session 0) holds 6 seats and
+    # 2 waitlist places; sessions 10 minutes apart overlap, so other cards clash with them.
+    regs += [Registration(session=objs[n], user=users[0]) for n in (10, 20, 30, 40, 60)]
+    regs += [Registration(session=objs[n], user=users[0], status="waitlisted") for n in (70, 80)]
     Registration.objects.bulk_create(regs)
     target = Session.objects.create(
         event=event, title="Storm: 50 seats", kind="blood_drop",

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
+from django.middleware.csrf import get_token
 from django.template import defaultfilters
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -41,14 +42,15 @@ from .agenda_selectors import (
 from .for_you import Match, for_you_match
 from .hooks import session_notes
 from .models import Event, Registration, Session
-from .rules import first_clash, registration_window
+from .rules import event_has_ended, first_clash, registration_window
 from .selectors import registrations_for_user, session_annotate_state, sessions_annotate_for_user
 from .templatetags.agenda import card_html, card_slot, hidden_fields_for
 
 # A NUL never comes out of the database (PostgreSQL text cannot hold one, and requests
 # carrying one are refused by config/nul_guard.py), so no session's text can fake a slot.
 SLOT = re.compile("\x00([^\x00]*)\x00")
-FOR_YOU, NOW = "for-you", "now"
+FOR_YOU, NOW, BODY = "for-you", "now", "body"
+NAME_SLOT, TOKEN_SLOT = "\x00name\x00", "\x00token\x00"
 CSRF_SLOT, NEXT_SLOT = "\x00csrf\x00", "\x00next\x00"
 NOTHING = Match(score=0, reason="", is_open=True)  # a session for everyone, none of their interests
 SKELETON_SLOTS = {"for_you": SafeString(card_slot(FOR_YOU)), "now": SafeString(card_slot(NOW))}
@@ -74,8 +76,52 @@ class Skeleton:
     sessions: list[Slim]  # the page's sessions, in page order
     noted: frozenset[int]  # sessions an app built on events says something about
     full: dict[int, Session]  # the sessions themselves, annotated for the page (copied per use)
+    frames: dict[bool, list]  # the page around the body, by `user.is_staff` (frame_pieces)
     for_you_query: str
     valid_until: datetime
+
+
+class _FrameUser:
+    """Stands for the person in the page around the agenda's body: their name is a slot."""
+
+    is_authenticated = True
+
+    def __init__(self, is_staff: bool) -> None:
+        self.is_staff = is_staff
+
+    def get_full_name(self) -> SafeString:
+        return SafeString(NAME_SLOT)
+
+
+def frame_pieces(request, skeleton: Skeleton) -> list:
+    """The page around the body (site header, menu, event header) for every logged-in person
+    of the same kind (staff or not), with slots for the body, the name and the CSRF token;
+    rendered once per skeleton and process."""
+    is_staff = bool(request.user.is_staff)
+    pieces = skeleton.frames.get(is_staff)
+    if pieces is None:
+        event = skeleton.event
+        context = {
+            "event": event,
+            "agenda_body": SafeString(card_slot(BODY)),
+            "has_ended": event_has_ended(event),
+            "user": _FrameUser(is_staff),
+            "csrf_token": SafeString(TOKEN_SLOT),
+            "messages": (),
+        }
+        html = render_to_string("events/agenda.html", context, request=request)
+        pieces = skeleton.frames[is_staff] = SLOT.split(html)
+    return pieces
+
+
+def frame_fill(request, pieces: list, body: str) -> str:
+    """The whole page: the frame with the person's name, a CSRF token and the body."""
+    values = {
+        BODY: body,
+        "name": escape(request.user.get_full_name()),
+        "token": get_token(request),
+    }
+    return "".join(values[piece] if index % 2 else piece for index, piece in enumerate(pieces))
 
 
 class _Nobody:
@@ -144,6 +190,7 @@ def skeleton_make(
         sessions=slims,
         noted=noted,
         full={s.pk: s for s in page_sessions},
+        frames={},
         for_you_query=for_you_query,
         valid_until=_next_change(page_sessions, event, now),
     )
@@ -163,7 +210,9 @@ def skeleton_fill(request, skeleton: Skeleton) -> SafeString:
     user = request.user
     event = skeleton.event
     mine: list[Registration] = (
-        registrations_for_user(user=user, event=event) if skeleton.sessions else []
+        registrations_for_user(user=user, event=event, sessions=skeleton.full)
+        if skeleton.sessions
+        else []
     )
     by_session = {r.session_id: r for r in mine}
     held = [r.session for r in mine if r.status == Registration.Status.CONFIRMED]

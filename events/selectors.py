@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -268,21 +269,35 @@ def switch_preview(*, session: Session, replace: Session, user: User) -> int:
     return waitlist_count(session=replace)
 
 
-def registrations_for_user(*, user: User, event: Event | None = None) -> list[Registration]:
+def registrations_for_user(
+    *, user: User, event: Event | None = None, sessions: Mapping[int, Session] | None = None
+) -> list[Registration]:
     """The person's active registrations (confirmed and waitlisted) with waitlist positions,
     in time order; one query. A place in a draft (a session or event staff took back to
     draft) is kept but left out: outside admin it does not exist, so it is neither listed,
-    in the calendar, nor a clash; it is back once the session is published again."""
+    in the calendar, nor a clash; it is back once the session is published again.
+
+    `sessions`: the sessions (with room and event) the caller holds already, by id, such as
+    the agenda's cached ones; each registration gets its session from there, and only those
+    not found are read, in a second query. Without it, the sessions are read with the rows."""
     qs = (
         Registration.objects.active()
         .filter(session_public_q("session__"), user=user)
-        .select_related("session", "session__room", "session__event")
         .annotate(position=waitlist_position_expression())
         .order_by("session__starts_at", "session__title")
     )
     if event is not None:
         qs = qs.filter(session__event=event)
-    return list(qs)
+    if sessions is None:
+        return list(qs.select_related("session", "session__room", "session__event"))
+    rows = list(qs)
+    missing = {r.session_id for r in rows} - set(sessions)
+    found = dict(sessions)
+    if missing:
+        found.update(Session.objects.select_related("room", "event").in_bulk(sorted(missing)))
+    for registration in rows:
+        registration.session = found[registration.session_id]
+    return rows
 
 
 def registrations_cancelled_with_session(*, user: User) -> list[Registration]:

@@ -19,7 +19,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import calendar_token_rotate, profile_ensure
 
-from .agenda_page import SKELETON_SLOTS, skeleton_fill, skeleton_make
+from .agenda_page import (
+    SKELETON_SLOTS,
+    frame_fill,
+    frame_pieces,
+    skeleton_fill,
+    skeleton_make,
+)
 from .agenda_selectors import agenda_arrange, sessions_search
 from .calendar import agenda_ics, session_ics
 from .forms import FILTER_NAMES, AgendaFilterForm, RegisterForm
@@ -85,7 +91,7 @@ def agenda(request, slug: str):
             agenda_skeleton_key(event_id, version, path=request.path, query=query)
         )
         if skeleton is not None and skeleton.valid_until > timezone.now():
-            return _agenda_page(request, skeleton.event, skeleton_fill(request, skeleton))
+            return _agenda_personal_page(request, skeleton)
     if event_id is not None and _is_cacheable(request):
         key = _page_key(
             request, event_id, agenda_cache_version(event_id), clock=agenda_event_clock(event_id)
@@ -264,7 +270,14 @@ def _agenda_personal(request, event, version: int) -> HttpResponse | None:
     if skeleton is None or skeleton.valid_until <= timezone.now():
         skeleton = _agenda_body(request, event, version, skeleton=True)
         agenda_skeleton_put(key, skeleton)
-    return _agenda_page(request, event, skeleton_fill(request, skeleton))
+    return _agenda_personal_page(request, skeleton)
+
+
+def _agenda_personal_page(request, skeleton) -> HttpResponse:
+    body = skeleton_fill(request, skeleton)
+    if len(messages.get_messages(request)):  # shown once: rendered whole, as any page
+        return _agenda_page(request, skeleton.event, body)
+    return HttpResponse(frame_fill(request, frame_pieces(request, skeleton), body))
 
 
 def _agenda(request, event):

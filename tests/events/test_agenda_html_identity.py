@@ -327,3 +327,24 @@ def test_one_persons_page_shows_nothing_of_anothers(world):
     assert html == (GOLDEN / "agenda_newcomer_list.html").read_text()
     assert "You have a seat" not in html
     assert "Waitlisted" not in html
+
+
+def test_the_page_around_the_agenda_is_the_one_rendered_whole(world):
+    """Outside <main> (header, menu with the person's name, logout form): the frame kept per
+    skeleton gives the same page as rendering it whole, which the page still does when a
+    message is to be shown."""
+    client = Client()
+    client.force_login(world["people"]["busy"])
+    url = reverse("events:agenda", kwargs={"slug": world["event"].slug})
+    register = reverse("events:session_register", kwargs={"slug": "ash-2030", "pk": 7208})
+    with time_machine.travel(BEFORE, tick=False):
+        client.get(url)
+        framed = client.get(url).content.decode()
+        client.post(register, {"next": url})  # leaves a message for the next page
+        whole = client.get(url).content.decode()
+
+    assert 'class="messages"' in whole
+    assert 'class="messages"' not in framed
+    assert "Bea Busy" in framed
+    outside = [CSRF.sub(r"\1CSRF\2", MAIN.sub("", html)) for html in (framed, whole)]
+    assert outside[0] == outside[1]
