@@ -78,7 +78,12 @@ class Skeleton:
     full: dict[int, Session]  # the sessions themselves, annotated for the page (copied per use)
     frames: dict[bool, list]  # the page around the body, by `user.is_staff` (frame_pieces)
     for_you_query: str
+    built_at: datetime
     valid_until: datetime
+
+    def is_current(self, now: datetime) -> bool:
+        """Still what the clock would render: built before `now`, no change since."""
+        return self.built_at <= now < self.valid_until
 
 
 class _FrameUser:
@@ -192,6 +197,7 @@ def skeleton_make(
         full={s.pk: s for s in page_sessions},
         frames={},
         for_you_query=for_you_query,
+        built_at=now,
         valid_until=_next_change(page_sessions, event, now),
     )
 

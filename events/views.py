@@ -90,7 +90,7 @@ def agenda(request, slug: str):
         skeleton = agenda_skeleton_get(
             agenda_skeleton_key(event_id, version, path=request.path, query=query)
         )
-        if skeleton is not None and skeleton.valid_until > timezone.now():
+        if skeleton is not None and skeleton.is_current(timezone.now()):
             return _agenda_personal_page(request, skeleton)
     if event_id is not None and _is_cacheable(request):
         key = _page_key(
@@ -267,7 +267,7 @@ def _agenda_personal(request, event, version: int) -> HttpResponse | None:
         return None
     key = agenda_skeleton_key(event.pk, version, path=request.path, query=form.filter_query())
     skeleton = agenda_skeleton_get(key)
-    if skeleton is None or skeleton.valid_until <= timezone.now():
+    if skeleton is None or not skeleton.is_current(timezone.now()):
         skeleton = _agenda_body(request, event, version, skeleton=True)
         agenda_skeleton_put(key, skeleton)
     return _agenda_personal_page(request, skeleton)
