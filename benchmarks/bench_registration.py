@@ -273,6 +273,9 @@ def main() -> int:
         ok = errors == 0
         if args.agenda:
             connection.close()
+            for name, runs in rounds.items():
+                kinds = [(r.get("non_2xx", 0), r.get("socket_errors", 0)) for r in runs]
+                print(f"  {name}: errors per round (non-2xx, socket incl. timeouts) {kinds}")
             print("registration benchmark (throughput only):", "OK" if ok else "FAILED")
             return 0 if ok else 1
 

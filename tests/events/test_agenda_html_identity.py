@@ -200,10 +200,11 @@ def page_of(world, who: str, query: str, when: dt.datetime) -> str:
     main = MAIN.search(html)
     assert main is not None
     text = CSRF.sub(r"\1CSRF\2", main.group())
-    # The lunch's id comes from the sequence (its tables are made by a helper).
-    return text.replace(f"/{world['lunch'].pk}/", "/LUNCH/").replace(
-        f"session-{world['lunch'].pk}", "session-LUNCH"
-    )
+    # The lunch's id comes from the sequence (its tables are made by a helper): whole
+    # numbers only, so that a lunch with id 72 does not touch session 7201.
+    lunch = world["lunch"].pk
+    text = text.replace(f"/{lunch}/", "/LUNCH/")
+    return re.sub(rf"session-{lunch}(?!\d)", "session-LUNCH", text)
 
 
 CASES = [
