@@ -155,6 +155,8 @@ def _load_wrk(base: str, path: str, *, seconds: float, clients: int, headers=Non
         "requests": int(number(r"(\d+) requests in")),
         "rps": number(r"Requests/sec:\s+([\d.]+)"),
         "errors": non_2xx + socket_errors,
+        "non_2xx": non_2xx,
+        "socket_errors": socket_errors,  # wrk's timeout is 2 s: a slow answer counts here
         "p50_ms": millis("50%"),
         "p90_ms": millis("90%"),
         "p99_ms": millis("99%"),

@@ -1,5 +1,7 @@
 """`make bench`: every benchmark in turn; each prints its own figures. Exit status 1 if any
-benchmark's own correctness check failed."""
+benchmark's own correctness check failed.
+
+`python benchmarks/run_all.py NAME…` runs only the named ones (see ONLY)."""
 
 import subprocess
 import sys
@@ -20,10 +22,39 @@ BENCHMARKS = [
     ("soak: mixed traffic for SOAK_SECONDS (default 30)", ["bench_soak.py"]),
 ]
 
+# Names for running one benchmark alone, e.g. `python benchmarks/run_all.py agenda`.
+ONLY = {
+    "agenda": (
+        "throughput: the stack's floor and the agenda",
+        ["bench_registration.py", "--agenda"],
+    ),
+    "floor": (
+        "throughput: the stack's floor and the agenda",
+        ["bench_registration.py", "--agenda"],
+    ),
+    "registration": BENCHMARKS[0],
+    "sqlite": BENCHMARKS[1],
+    "weight": BENCHMARKS[2],
+    "matching": BENCHMARKS[3],
+    "outbox": BENCHMARKS[4],
+    "soak": BENCHMARKS[5],
+}
+
 
 def main() -> int:
+    names = sys.argv[1:]
+    unknown = [name for name in names if name not in ONLY]
+    if unknown:
+        print(f"unknown benchmark {', '.join(unknown)}; known: {', '.join(ONLY)}")
+        return 2
+    chosen = BENCHMARKS
+    if names:
+        chosen = []
+        for name in names:
+            if ONLY[name] not in chosen:
+                chosen.append(ONLY[name])
     failed = []
-    for title, args in BENCHMARKS:
+    for title, args in chosen:
         script = HERE / args[0]
         if not script.exists():
             continue

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.selectors import profile_interests_for_user
 
 from .agenda_grid import Grid, grid_build
-from .for_you import for_you_match, for_you_rank
+from .for_you import Match, for_you_match, for_you_rank
 from .models import Event, Session
 from .selectors import AgendaDay, agenda_group
 
@@ -98,12 +98,14 @@ def for_you_order(*, items: list, user, paths: Callable[[Any], list[str]]) -> li
     return [item for item, _ in for_you_rank(items, match=lambda item: item.for_you)]
 
 
-def sessions_for_you_picks(*, sessions: list[Session], now: datetime | None = None) -> list:
+def sessions_for_you_picks(
+    *, sessions: list, now: datetime | None = None, match: Callable[[Any], Match] | None = None
+) -> list:
     """The best few sessions for the person that have not started, best first (sessions
-    annotated by `sessions_annotate_for_you`)."""
+    annotated by `sessions_annotate_for_you`, or `match` giving each one's `for_you.Match`)."""
     now = now or timezone.now()
     upcoming = [s for s in sessions if s.starts_at > now]
-    ranked = for_you_rank(upcoming, match=lambda s: s.for_you)  # type: ignore[attr-defined]
+    ranked = for_you_rank(upcoming, match=match or (lambda s: s.for_you))
     return [s for s, match in ranked if match.is_open and match.score > 0][:FOR_YOU_PICKS]
 
 

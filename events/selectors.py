@@ -1,3 +1,5 @@
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -275,21 +277,43 @@ def switch_preview(*, session: Session, replace: Session, user: User) -> int:
     return waitlist_count(session=replace)
 
 
-def registrations_for_user(*, user: User, event: Event | None = None) -> list[Registration]:
-    """The person's active registrations (confirmed and waitlisted) with waitlist positions,
-    in time order; one query. A place in a draft (a session or event staff took back to
-    draft) is kept but left out: outside admin it does not exist, so it is neither listed,
-    in the calendar, nor a clash; it is back once the session is published again."""
-    qs = (
+@functools.cache
+def _registrations_held() -> QuerySet[Registration]:
+    """Active places in public sessions with their waitlist positions, in time order: built
+    once per process (the place-in-line subquery costs more to build than the rows take to
+    read); each use filters a clone, never evaluating this one."""
+    return (
         Registration.objects.active()
-        .filter(session_public_q("session__"), user=user)
-        .select_related("session", "session__room", "session__event")
+        .filter(session_public_q("session__"))
         .annotate(position=waitlist_position_expression())
         .order_by("session__starts_at", "session__title")
     )
+
+
+def registrations_for_user(
+    *, user: User, event: Event | None = None, sessions: Mapping[int, Session] | None = None
+) -> list[Registration]:
+    """The person's active registrations (confirmed and waitlisted) with waitlist positions,
+    in time order; one query. A place in a draft (a session or event staff took back to
+    draft) is kept but left out: outside admin it does not exist, so it is neither listed,
+    in the calendar, nor a clash; it is back once the session is published again.
+
+    `sessions`: the sessions (with room and event) the caller holds already, by id, such as
+    the agenda's cached ones; each registration gets its session from there, and only those
+    not found are read, in a second query. Without it, the sessions are read with the rows."""
+    qs = _registrations_held().filter(user=user)
     if event is not None:
         qs = qs.filter(session__event=event)
-    return list(qs)
+    if sessions is None:
+        return list(qs.select_related("session", "session__room", "session__event"))
+    rows = list(qs)
+    missing = {r.session_id for r in rows} - set(sessions)
+    found = dict(sessions)
+    if missing:
+        found.update(Session.objects.select_related("room", "event").in_bulk(sorted(missing)))
+    for registration in rows:
+        registration.session = found[registration.session_id]
+    return rows
 
 
 def registrations_cancelled_with_session(*, user: User) -> list[Registration]:
@@ -318,13 +342,18 @@ def registrations_annotate_clashes(*, registrations: list[Registration]) -> None
         registration.clash_with = first_clash(registration.session, held)
 
 
-def sessions_annotate_for_user(*, sessions: list[Session], user: AnyUser) -> None:
-    """Adds `my_registration`, `my_position` and `clash_with` to each session, for the person."""
-    mine = (
-        registrations_for_user(user=user, event=sessions[0].event)
-        if sessions and user.is_authenticated
-        else []
-    )
+def sessions_annotate_for_user(
+    *, sessions: list[Session], user: AnyUser, mine: list[Registration] | None = None
+) -> None:
+    """Adds `my_registration`, `my_position` and `clash_with` to each session, for the person.
+    `mine`: the person's registrations in the event (`registrations_for_user`) when the page
+    has read them already (they decide the clashes, also with sessions not in `sessions`)."""
+    if mine is None:
+        mine = (
+            registrations_for_user(user=user, event=sessions[0].event)
+            if sessions and user.is_authenticated
+            else []
+        )
     by_session = {r.session_id: r for r in mine}
     held = [r.session for r in mine if r.status == Status.CONFIRMED]
     stage = None  # read once, when a session has an audience (cached by accounts)

@@ -4,18 +4,27 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import calendar_token_rotate, profile_ensure
 
+from .agenda_page import (
+    SKELETON_SLOTS,
+    frame_fill,
+    frame_pieces,
+    skeleton_fill,
+    skeleton_make,
+)
 from .agenda_selectors import agenda_arrange, sessions_search
 from .calendar import agenda_ics, session_ics
 from .forms import FILTER_NAMES, AgendaFilterForm, RegisterForm
@@ -55,6 +64,9 @@ from .services.cache import (
     agenda_page_get,
     agenda_page_key,
     agenda_page_put,
+    agenda_skeleton_get,
+    agenda_skeleton_key,
+    agenda_skeleton_put,
 )
 
 
@@ -72,6 +84,14 @@ def event_list(request):
 
 def agenda(request, slug: str):
     event_id = agenda_event_id(slug)
+    if event_id is not None and request.user.is_authenticated and _is_personal_fast(request):
+        version = agenda_cache_version(event_id)
+        query = AgendaFilterForm.raw_filter_query(request.GET)
+        skeleton = agenda_skeleton_get(
+            agenda_skeleton_key(event_id, version, path=request.path, query=query)
+        )
+        if skeleton is not None and skeleton.is_current(timezone.now()):
+            return _agenda_personal_page(request, skeleton)
     if event_id is not None and _is_cacheable(request):
         key = _page_key(
             request, event_id, agenda_cache_version(event_id), clock=agenda_event_clock(event_id)
@@ -128,7 +148,20 @@ def _day_tabs(form, days, *, one_day: bool) -> dict:
     return {"tabs": tabs, "all_days_href": "#all-days"}
 
 
-def _agenda_body(request, event, version: int) -> str:
+def _is_personal_fast(request) -> bool:
+    """The logged-in agenda is filled into the shared skeleton unless it is narrowed by what
+    the skeleton cannot know ahead: a search, "For you" alone, or free places now."""
+    return not (request.GET.get("q") or request.GET.get("has_seats") or request.GET.get("for_you"))
+
+
+def _agenda_page(request, event, body) -> HttpResponse:
+    context = {"event": event, "agenda_body": body, "has_ended": event_has_ended(event)}
+    return render(request, "events/agenda.html", context)
+
+
+def _agenda_body(request, event, version: int, *, skeleton: bool = False):
+    """The agenda's body for the person of `request`; with `skeleton`, the part every
+    logged-in person shares (events/agenda_page.py), to be filled per request."""
     form = _agenda_form(request, event, version)
     filters = form.filters()
     term, for_you, view = form.search_term(), form.is_for_you(), form.view_mode()
@@ -147,11 +180,16 @@ def _agenda_body(request, event, version: int) -> str:
         session_annotate_state(session)  # window labels depend on the clock, not the version
     if has_seats:
         sessions = sessions_with_room(sessions=sessions)
-    sessions_annotate_for_user(sessions=sessions, user=request.user)
+    if not skeleton:
+        sessions_annotate_for_user(sessions=sessions, user=request.user)
     # Card heads for every session the person may see, before "For you" narrows the list.
     _attach_card_heads(event, version, sessions)
     arranged = agenda_arrange(
-        sessions=sessions, event=event, user=request.user, for_you=for_you, view=view
+        sessions=sessions,
+        event=event,
+        user=AnonymousUser() if skeleton else request.user,
+        for_you=for_you,
+        view=view,
     )
     context = {
         "event": event,
@@ -173,7 +211,15 @@ def _agenda_body(request, event, version: int) -> str:
         "days": arranged.days,
         "session_count": arranged.session_count,
     }
-    return render_to_string("events/_agenda_body.html", context, request=request)
+    if not skeleton:
+        return render_to_string("events/_agenda_body.html", context, request=request)
+    context["agenda_skeleton"] = SKELETON_SLOTS
+    return skeleton_make(
+        body=render_to_string("events/_agenda_body.html", context, request=request),
+        sessions=sessions,
+        event=event,
+        for_you_query=context["for_you_query"],
+    )
 
 
 def _is_cacheable(request) -> bool:
@@ -201,8 +247,33 @@ def _page_key(
     return agenda_page_key(event_id, version, path=request.path, query=query, clock=clock)
 
 
+def _agenda_personal(request, event, version: int) -> HttpResponse | None:
+    """The logged-in agenda from the shared skeleton (built here when missing or out of
+    date); None when this page is not one the skeleton serves."""
+    form = _agenda_form(request, event, version)
+    if form.search_term() or form.is_for_you() or form.filters().get("has_seats"):
+        return None
+    key = agenda_skeleton_key(event.pk, version, path=request.path, query=form.filter_query())
+    skeleton = agenda_skeleton_get(key)
+    if skeleton is None or not skeleton.is_current(timezone.now()):
+        skeleton = _agenda_body(request, event, version, skeleton=True)
+        agenda_skeleton_put(key, skeleton)
+    return _agenda_personal_page(request, skeleton)
+
+
+def _agenda_personal_page(request, skeleton) -> HttpResponse:
+    body = skeleton_fill(request, skeleton)
+    if len(messages.get_messages(request)):  # shown once: rendered whole, as any page
+        return _agenda_page(request, skeleton.event, body)
+    return HttpResponse(frame_fill(request, frame_pieces(request, skeleton), body))
+
+
 def _agenda(request, event):
     version = agenda_cache_version(event.pk)
+    if request.user.is_authenticated and _is_personal_fast(request):
+        response = _agenda_personal(request, event, version)
+        if response is not None:
+            return response
     cacheable = _is_cacheable(request)
     key = _page_key(
         request,
@@ -213,9 +284,7 @@ def _agenda(request, event):
     )
     page = agenda_page_get(key) if cacheable else None
     if page is None:
-        body = _agenda_body(request, event, version)
-        context = {"event": event, "agenda_body": body, "has_ended": event_has_ended(event)}
-        response = render(request, "events/agenda.html", context)
+        response = _agenda_page(request, event, _agenda_body(request, event, version))
         if not cacheable:
             return response
         page = (response.content, gzip.compress(response.content, compresslevel=6))

@@ -187,6 +187,9 @@ def _clear_cache(settings):
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Rate limits and cached pages must not leak between tests (Redis is shared by the run).
     cache_clear()
+    from events.services.cache import agenda_local_copies_clear
+
+    agenda_local_copies_clear()
     yield
 
 

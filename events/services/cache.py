@@ -143,3 +143,40 @@ def agenda_page_get(key: str) -> tuple[bytes, bytes] | None:
 
 def agenda_page_put(key: str, page: tuple[bytes, bytes]) -> None:
     cache.set(key, page, ANONYMOUS_AGENDA_TTL)
+
+
+# --- the logged-in agenda's shared skeleton (events/agenda_page.py) ---------------------------
+
+
+def agenda_skeleton_key(event_id: int, version: int, *, path: str, query: str) -> str:
+    digest = hashlib.sha256(f"{path}?{query}".encode()).hexdigest()[:20]
+    return f"agenda:{event_id}:{version}:skeleton:{digest}"
+
+
+# This process's copies of skeletons, as `_local_pages` for anonymous pages: the key holds the
+# version, so a copy is never used after a change; it saves unpickling ~200 cards per request.
+_local_skeletons: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+
+
+def agenda_skeleton_get(key: str) -> Any:
+    now = time.monotonic()
+    entry = _local_skeletons.get(key)
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    skeleton = cache.get(key)
+    if skeleton is not None:
+        _local_skeletons[key] = (now + ANONYMOUS_AGENDA_TTL, skeleton)
+        while len(_local_skeletons) > _LOCAL_PAGES_MAX:
+            _local_skeletons.popitem(last=False)
+    return skeleton
+
+
+def agenda_skeleton_put(key: str, skeleton: Any) -> None:
+    cache.set(key, skeleton, ANONYMOUS_AGENDA_TTL)
+
+
+def agenda_local_copies_clear() -> None:
+    """Forgets this process's copies of shared pages and skeletons (tests empty the shared
+    cache between them, and a frozen clock can make a fresh version repeat)."""
+    _local_pages.clear()
+    _local_skeletons.clear()

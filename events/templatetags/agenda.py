@@ -22,17 +22,8 @@ register = template.Library()
 
 
 def _hidden_fields(context, session) -> SafeString:
-    request = context["request"]
     # Once per request: masking the CSRF token is costly, and any masked copy is valid.
-    fields = getattr(request, "_agenda_hidden_fields", None)
-    if fields is None:
-        fields = request._agenda_hidden_fields = (
-            format_html(
-                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-            ),
-            request.get_full_path(),
-        )
-    csrf_field, next_path = fields
+    csrf_field, next_path = hidden_fields_for(context["request"])
     return format_html(
         '{}<input type="hidden" name="next" value="{}#session-{}">',
         csrf_field,
@@ -253,15 +244,45 @@ def _card(context, session) -> SafeString:
     )
 
 
+def card_slot(pk: int | str) -> str:
+    """Where a card goes in the logged-in agenda's shared skeleton (events/agenda_page.py): a
+    NUL can never come out of escaped text, so no title can fake a slot."""
+    return f"\x00{pk}\x00"
+
+
+def card_html(context, session) -> SafeString:
+    """One whole card as the page shows it to the person in `context`."""
+    return _card(context, session)
+
+
+def hidden_fields_for(request) -> tuple[SafeString, str]:
+    """This request's CSRF field and return path, as every register form on it carries them
+    (the token is masked once per request)."""
+    fields = getattr(request, "_agenda_hidden_fields", None)
+    if fields is None:
+        fields = request._agenda_hidden_fields = (
+            format_html(
+                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+            ),
+            request.get_full_path(),
+        )
+    return fields
+
+
 @register.simple_tag(takes_context=True)
 def session_cards(context, sessions) -> SafeString:
     """The agenda cards of one time slot: the shared, cached head of each card (`card_head`:
     title, time, room, kind), why it suits the person ("For you"), then its seats and the
-    person's own status and one action."""
+    person's own status and one action. In the logged-in agenda's shared skeleton, a slot
+    per card instead, filled per person."""
+    if context.get("agenda_skeleton"):
+        return mark_safe("".join(card_slot(session.pk) for session in sessions))  # noqa: S308
     return mark_safe("".join(_card(context, session) for session in sessions))  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)
 def session_card(context, session) -> SafeString:
     """One agenda card (a cell of the rooms grid)."""
+    if context.get("agenda_skeleton"):
+        return mark_safe(card_slot(session.pk))  # noqa: S308
     return _card(context, session)

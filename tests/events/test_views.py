@@ -33,6 +33,7 @@ pytestmark = [
 
 Status = Registration.Status
 SESSION_LINK = re.compile(r'<h4 class="session-title"><a href="[^"]+">([^<]+)</a></h4>')
+CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 FORM_ACTION = re.compile(r'<form method="post" action="([^"]+)"')
 
 
@@ -534,6 +535,9 @@ def test_anonymous_agenda_shows_the_new_seat_count_right_after_a_registration_co
 ANONYMOUS_AGENDA_QUERIES = 4  # event, career paths, sessions, their paths (days: the event's)
 # (login session), user, my registrations, my stage and interests ("For you"; cached after this)
 AGENDA_QUERIES = ANONYMOUS_AGENDA_QUERIES + 3 + login_session_queries()
+# Once the event's shared skeleton is built (the first logged-in view after a change): only
+# (login session), user, my registrations; the stage and interests come from the cache.
+WARM_AGENDA_QUERIES = 2 + login_session_queries()
 # exact at 10 and 200: (login session), user, event, the session, its paths, mine
 SESSION_PAGE_QUERIES = 5 + login_session_queries()
 # exact at 10 registrations and 1 hosted lunch, 200 and 4: (login session), user, profile, my
@@ -605,6 +609,23 @@ def test_agenda_queries_do_not_grow_with_sessions(
     assert len(SESSION_LINK.findall(page)) == size
     seats = size - (size + 2) // 3 if who == "trainee" else 0
     assert page.count("✓ You have a seat") == seats
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_logged_in_agenda_costs_only_the_persons_rows_once_the_shared_part_is_built(
+    client, event, trainee, django_assert_num_queries, size
+):
+    build_program(event, size, trainee)
+    client.force_login(trainee)
+    first = agenda(client, event)  # builds the shared skeleton
+
+    with django_assert_num_queries(WARM_AGENDA_QUERIES):
+        response = agenda(client, event)
+
+    page = response.content.decode()
+    assert CSRF_VALUE.sub("", page) == CSRF_VALUE.sub("", first.content.decode())
+    assert len(SESSION_LINK.findall(page)) == size
+    assert page.count("✓ You have a seat") == size - (size + 2) // 3
 
 
 @pytest.mark.parametrize("size", [10, 200])
