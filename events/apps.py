@@ -14,7 +14,8 @@ class EventsConfig(AppConfig):
 
         # A deleted account's seats go to the waitlist rather than vanishing silently.
         register_deletion_hook(registrations_release_for_user)
-        # Nothing about a draft is mailed: rows about one wait until it is published.
-        register_send_check(session_send_check)
+        # Nothing about a draft is mailed: rows about one wait until it is published. The
+        # answer depends on the session alone, so a dispatcher asks once per session.
+        register_send_check(session_send_check, depends_on=("session_id",))
         # Reminders list the person's tables or rounds as they are when the mail goes out.
         register_context_provider("session_reminder", reminder_personal_details)

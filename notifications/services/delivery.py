@@ -1,10 +1,11 @@
 """Delivery: claim a due row, render it, send it, at most once.
 
-Delivery claims a row with `SELECT … FOR UPDATE SKIP LOCKED` and `sent_at IS NULL` and marks
-it sent in the same transaction, so two dispatchers, a duplicated task or a retried task never
-send it twice; a worker killed mid-send leaves its transaction uncommitted, the row stays
-pending and the next dispatcher sends it. Beat runs `notifications_dispatch_due` every minute.
-What a failure means for the row is decided by the pure rules in `retry`.
+Each row is sent in a short transaction of its own that holds the row's lock
+(`SELECT … FOR UPDATE SKIP LOCKED`, pending and due) and commits the outcome right after the
+server's answer (`claims`), so two dispatchers, a duplicated task or a retried task never send
+it twice; a worker killed mid-send leaves its transaction uncommitted, the row stays pending
+and the next dispatcher sends it. Beat runs `notifications_dispatch_due` every minute. What a
+failure means for the row is decided by the pure rules in `retry`.
 """
 
 from __future__ import annotations
@@ -12,13 +13,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
-from django.db.models import QuerySet
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,8 +26,9 @@ from django.utils import timezone
 
 from ..models import Notification
 from . import retry
-from .hooks import context_extra, send_hold
-from .preferences import REASON_REMINDERS_OFF, reminders_refused, unsubscribe_url
+from .claims import AtomicClaims, Claimed, claims_for_dispatch
+from .hooks import SendChecks, context_extra, send_hold
+from .preferences import REASON_REMINDERS_OFF, unsubscribe_url
 from .types import Context, Person
 
 logger = logging.getLogger(__name__)
@@ -39,18 +40,21 @@ RAW = "raw"  # prerendered mail (allauth's): subject, body, html in the context
 REASON_EXPIRED = "not sent late: its moment passed before it could go out"
 DISPATCH_BATCH = 200
 
+# Writes a claimed row's outcome (the named fields), in the claim's transaction.
+Save = Callable[[Notification, Sequence[str]], None]
+
 
 def notification_deliver(*, notification_id: int) -> str:
     """Sends one due row at most once. Returns 'sent', 'failed', 'cancelled', 'retry' (a
     temporary problem; the row is due again after a backoff) or 'skipped' (sent already, not
     due, or another worker holds it right now)."""
     connection = get_connection()
+    claims = AtomicClaims()
     try:
-        with transaction.atomic():
-            notification = _claimable().filter(pk=notification_id).first()
-            if notification is None:
+        with claims.claim(notification_id) as claimed:
+            if claimed is None:
                 return "skipped"
-            outcome = _deliver_claimed(notification, connection=connection)
+            outcome = _deliver_claimed(claimed, connection=connection, save=claims.save)
     finally:
         _close_quietly(connection)
     return "retry" if outcome == "outage" else outcome
@@ -60,12 +64,14 @@ def notifications_dispatch_due(
     *, limit: int | None = None, time_budget: float | None = None
 ) -> dict[str, int]:
     """Sends every due row, oldest first, one short transaction per row over one SMTP
-    connection. Safe to run twice at once: each row is claimed by primary key with SKIP
-    LOCKED, so a row another dispatcher holds is skipped and one it sent is no longer
-    pending. Stops early when the mail server is unreachable (the rest waits for the next
-    run), after `limit` rows, or after `time_budget` seconds."""
+    connection (on PostgreSQL one database round trip per message: see `claims`). Safe to
+    run twice at once: each row is claimed by primary key with SKIP LOCKED, so a row another
+    dispatcher holds is skipped and one it sent is no longer pending. Stops early when the
+    mail server is unreachable (the rest waits for the next run), after `limit` rows, or
+    after `time_budget` seconds."""
     counts = {"sent": 0, "failed": 0, "cancelled": 0, "retry": 0}
     connection = get_connection()
+    recent = SendChecks()
     started = time.monotonic()
     handled = 0
 
@@ -74,105 +80,101 @@ def notifications_dispatch_due(
         return over_time or (limit is not None and handled >= limit)
 
     try:
-        while not stop():
-            # Candidates first (a plain ordered read), then a claim by primary key: the
-            # claim stays an index lookup whatever the planner thinks of the due set.
-            candidates = list(
-                Notification.objects.filter(status=Status.PENDING, due_at__lte=timezone.now())
-                .order_by("due_at", "id")
-                .values_list("id", flat=True)[:DISPATCH_BATCH]
-            )
-            claimed = 0
-            for notification_id in candidates:
-                if stop():
-                    break
-                with transaction.atomic():
-                    notification = _claimable().filter(pk=notification_id).first()
-                    if notification is None:
-                        continue  # sent meanwhile, or another dispatcher holds it
-                    outcome = _deliver_claimed(notification, connection=connection)
-                claimed += 1
-                handled += 1
-                if outcome == "outage":
-                    counts["retry"] += 1
-                    logger.warning("outbox: mail server unreachable; dispatcher stops for now")
-                    return counts
-                counts[outcome] += 1
-            if claimed == 0:
-                break  # nothing due, or all of it in other dispatchers' hands
+        with claims_for_dispatch() as claims:
+            while not stop():
+                candidates = claims.candidates(now=timezone.now(), limit=DISPATCH_BATCH)
+                claimed_any = False
+                for notification_id in candidates:
+                    if stop():
+                        break
+                    with claims.claim(notification_id) as claimed:
+                        if claimed is None:
+                            continue  # sent meanwhile, or another dispatcher holds it
+                        outcome = _deliver_claimed(
+                            claimed, connection=connection, save=claims.save, recent=recent
+                        )
+                    claimed_any = True
+                    handled += 1
+                    if outcome == "outage":
+                        counts["retry"] += 1
+                        logger.warning("outbox: mail server unreachable; dispatcher stops for now")
+                        return counts
+                    counts[outcome] += 1
+                if not claimed_any:
+                    break  # nothing due, or all of it in other dispatchers' hands
     finally:
         _close_quietly(connection)
     return counts
 
 
-def _claimable() -> QuerySet[Notification]:
-    # of=("self",): lock only the outbox row; the joins are read for rendering.
-    return (
-        Notification.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("user", "user__notification_preference")
-        .filter(status=Status.PENDING, sent_at__isnull=True, due_at__lte=timezone.now())
-    )
-
-
-def _deliver_claimed(notification: Notification, *, connection: Any) -> str:
-    """Call inside the transaction that holds the row's lock. A row a send check holds counts
-    as "retry": it is due again later, like a temporary refusal, but uses no attempt."""
+def _deliver_claimed(
+    claimed: Claimed, *, connection: Any, save: Save, recent: SendChecks | None = None
+) -> str:
+    """Call while the claim holds the row's lock. A row a send check holds counts as
+    "retry": it is due again later, like a temporary refusal, but uses no attempt."""
+    notification = claimed.notification
     now = timezone.now()
-    reason = _cancel_reason(notification, now)
+    reason = _cancel_reason(claimed, now)
     if reason:
-        return _finish(notification, Status.CANCELLED, reason)
+        return _finish(notification, Status.CANCELLED, reason, save=save)
     hold = send_hold(
-        kind=notification.kind, category=notification.category, context=notification.context
+        kind=notification.kind,
+        category=notification.category,
+        context=notification.context,
+        recent=recent,
     )
     if hold is not None:
         if hold.until is None:
-            return _finish(notification, Status.CANCELLED, hold.reason)
+            return _finish(notification, Status.CANCELLED, hold.reason, save=save)
         notification.due_at, notification.last_error = hold.until, hold.reason[:2000]
-        notification.save(update_fields=["due_at", "last_error"])
+        save(notification, ["due_at", "last_error"])
         return "retry"
     notification.attempts += 1
     try:
         message = _render(notification)
     except Exception as exc:  # a broken template or context never gets better by retrying
-        return _finish(notification, Status.FAILED, retry.describe(exc))
+        return _finish(notification, Status.FAILED, retry.describe(exc), save=save)
     message.connection = connection
     try:
-        connection.open()  # kept open across a dispatcher's batch
+        connection.open()  # kept open across a dispatcher's run
         message.send()
     except Exception as exc:
         _close_quietly(connection)
-        return _after_error(notification, exc, now)
+        return _after_error(notification, exc, now, save=save)
     notification.status = Status.SENT
     notification.sent_at = now
     notification.last_error = ""
-    notification.save(update_fields=["status", "sent_at", "last_error", "attempts"])
+    save(notification, ["status", "sent_at", "last_error", "attempts"])
     return "sent"
 
 
-def _cancel_reason(notification: Notification, now: datetime) -> str:
+def _cancel_reason(claimed: Claimed, now: datetime) -> str:
+    notification = claimed.notification
     if notification.expires_at is not None and notification.expires_at <= now:
         return REASON_EXPIRED
-    if notification.category == Category.REMINDER and reminders_refused(notification=notification):
+    if notification.category == Category.REMINDER and not claimed.reminders_enabled:
         return REASON_REMINDERS_OFF
     return ""
 
 
-def _finish(notification: Notification, status: str, reason: str) -> str:
+def _finish(notification: Notification, status: str, reason: str, *, save: Save) -> str:
     notification.status = status
     notification.last_error = reason[:2000]
-    notification.save(update_fields=["status", "last_error", "attempts"])
+    save(notification, ["status", "last_error", "attempts"])
     if status == Status.FAILED:
         logger.warning("outbox: notification %s failed for good: %s", notification.pk, reason)
     return status
 
 
-def _after_error(notification: Notification, exc: BaseException, now: datetime) -> str:
+def _after_error(
+    notification: Notification, exc: BaseException, now: datetime, *, save: Save
+) -> str:
     notification.last_error = retry.describe(exc)
     decision = retry.after_error(exc, attempts=notification.attempts)
     if decision.outcome == "failed" or decision.delay is None:
-        return _finish(notification, Status.FAILED, notification.last_error)
+        return _finish(notification, Status.FAILED, notification.last_error, save=save)
     notification.due_at = now + decision.delay
-    notification.save(update_fields=["last_error", "attempts", "due_at"])
+    save(notification, ["last_error", "attempts", "due_at"])
     return decision.outcome
 
 

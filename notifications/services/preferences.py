@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from ..models import Notification, NotificationPreference
+from ..models import NotificationPreference
 from .types import Person, user_column
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -38,15 +38,3 @@ def reminders_set(*, user: Person, enabled: bool) -> NotificationPreference:
         user=user_column(user), defaults={"reminders_enabled": enabled}
     )
     return preference
-
-
-def reminders_refused(*, notification: Notification) -> bool:
-    """Whether the row's person turned reminders off; no saved preference means they are on.
-    Reads the preference that delivery has joined to the row already."""
-    if notification.user is None:
-        return False
-    try:
-        preference = notification.user.notification_preference
-    except NotificationPreference.DoesNotExist:
-        return False
-    return not preference.reminders_enabled
