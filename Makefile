@@ -44,14 +44,15 @@ soak: sync-dev
 		BENCH_PG=$${BENCH_PG:-postgres://postgres@127.0.0.1:5432} \
 		$(UV) run --frozen python benchmarks/bench_soak.py
 
-## make screenshots — PNGs of the trainee pages at 390 and 1280 px in docs/screenshots/, taken by
-## the page-set browser test (which also checks width, tap targets, axe-core and the W3C validator)
+## make screenshots — PNGs of the trainee and event-day pages at 390 and 1280 px in docs/screenshots/, taken by
+## the page-set browser test (width, tap targets, axe-core, the W3C validator) and the event-day browser tests
 SCREENSHOTS_DIR ?= $(CURDIR)/docs/screenshots
 screenshots: sync-dev browser
 	@[ -f node_modules/axe-core/axe.min.js ] && [ -f node_modules/vnu-jar/build/dist/vnu.jar ] || npm ci --ignore-scripts --silent --no-audit --no-fund
 	@mkdir -p "$(SCREENSHOTS_DIR)" && rm -f "$(SCREENSHOTS_DIR)"/*.png
 	@SCREENSHOTS_DIR="$(SCREENSHOTS_DIR)" DEBUG=$${DEBUG:-1} $(UV) run --frozen pytest -q -p no:cacheprovider \
-		tests/e2e/test_page_set.py -k fit
+		-k "fit or not test_page_set" tests/e2e/test_page_set.py tests/e2e/test_now.py tests/e2e/test_dashboard_layout.py \
+		tests/e2e/test_checkin.py tests/e2e/test_door.py tests/e2e/test_feedback.py
 	@ls "$(SCREENSHOTS_DIR)"
 
 # Chromium for the browser tests comes from Debian; Playwright cannot download its own here.

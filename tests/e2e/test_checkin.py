@@ -46,8 +46,8 @@ def test_check_in_on_a_phone(new_context, live_server, winter_meeting, axe_scrip
     expect(page.locator(".checkin-count")).to_contain_text("1 in of 3 expected")
     expect(page.get_by_role("button", name="Undo check-in of Chen Li")).to_be_visible()
     assert Registration.objects.get(pk=people[2].pk).checked_in_by_id == door.pk
-    if os.environ.get("SCREENSHOT_DIR"):
-        page.screenshot(path=f"{os.environ['SCREENSHOT_DIR']}/checkin-390.png", full_page=True)
+    if os.environ.get("SCREENSHOTS_DIR"):
+        page.screenshot(path=f"{os.environ['SCREENSHOTS_DIR']}/checkin-390.png", full_page=True)
 
 
 def _door_house(winter_meeting):
@@ -86,7 +86,7 @@ def test_walk_ins_standby_and_release_on_a_phone_and_a_desk(
 ):
     talk, later = _door_house(winter_meeting)
     door = staff_with("events.change_registration", email="door@example.org")
-    shots = os.environ.get("SCREENSHOT_DIR")
+    shots = os.environ.get("SCREENSHOTS_DIR")
     with time_machine.travel(later, tick=True):
         for size in (DESK, PHONE):
             page = new_context(viewport=size, bypass_csp=True).new_page()

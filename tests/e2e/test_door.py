@@ -31,8 +31,8 @@ NAMES = ["Ada Alvarez", "Bartholomew Montgomery-Fitzwilliam", "Chen Li", "Dana D
 
 
 def _shot(page, name: str) -> None:
-    if os.environ.get("SCREENSHOT_DIR"):
-        page.screenshot(path=f"{os.environ['SCREENSHOT_DIR']}/{name}.png", full_page=True)
+    if os.environ.get("SCREENSHOTS_DIR"):
+        page.screenshot(path=f"{os.environ['SCREENSHOTS_DIR']}/{name}.png", full_page=True)
 
 
 def _fits(page, width: int) -> None:

@@ -29,7 +29,7 @@ WIDTHS = {"phone": 390, "desktop": 1280}
 
 
 def shoot(page, name: str) -> None:
-    folder = os.environ.get("SCREENSHOT_DIR")
+    folder = os.environ.get("SCREENSHOTS_DIR")
     if folder:
         page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Avg, Count
 from django.urls import reverse
 
-from feedback.models import SessionFeedback
+from feedback.models import SessionFeedback, SpeakerAccount
 from tests.admin_form import page_text
 from tests.conftest import login_session_queries
 from tests.events.lunch.conftest import lunch_make
@@ -242,3 +242,19 @@ def test_my_feedback_page_needs_a_login(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("user_value", [" ", "\n", "x", "²"])
+def test_linking_a_speaker_with_no_account_chosen_says_so_and_links_nobody(
+    client, program, user_value
+):
+    staff = staff_with("feedback.add_speakeraccount", "feedback.view_speakeraccount")
+    client.force_login(staff)
+    talk = SessionFactory(event=EventFactory())
+    response = client.post(
+        reverse("admin:feedback_speakeraccount_add"),
+        {"session": str(talk.pk), "user": user_value},
+    )
+    assert response.status_code == 200  # the form again, with its message
+    assert "Select a valid choice" in page_text(response)
+    assert not SpeakerAccount.objects.filter(session=talk).exists()
