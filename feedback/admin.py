@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import admin
@@ -31,7 +32,7 @@ class _IdAutocomplete(AutocompleteSelect):
     """Django's autocomplete, but a value that is no id (" " from a forged or mistyped post)
     is left out when the form is shown again with its error, instead of failing the page."""
 
-    def optgroups(self, name: str, value: list[Any], attrs: dict | None = None) -> list:
+    def optgroups(self, name: str, value: Sequence[str], attrs: dict | None = None) -> list:
         return super().optgroups(name, [v for v in value if _is_id(v)], attrs)
 
 
