@@ -37,8 +37,11 @@ ONLY = {
     "weight": BENCHMARKS[2],
     "matching": BENCHMARKS[3],
     "outbox": BENCHMARKS[4],
-    "soak": BENCHMARKS[5],
+    "dashboard": BENCHMARKS[5],
+    "checkin": BENCHMARKS[6],
+    "soak": BENCHMARKS[7],
 }
+assert ONLY["soak"][1][0] == "bench_soak.py", "names must follow BENCHMARKS"
 
 
 def main() -> int:
