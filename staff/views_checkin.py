@@ -66,7 +66,7 @@ def checkin_view(request, session_id: int):
 def checkin_mark_view(request, session_id: int, registration_id: int):
     session = checkin_session_get(session_id=session_id)
     registration = checkin_registration_get(session=session, registration_id=registration_id)
-    name = registration.user.name or registration.user.email
+    name = registration.user.get_full_name()
     attended = request.POST.get("attended")
     if attended == "1":
         if checkin_mark(registration=registration, by=request.user):

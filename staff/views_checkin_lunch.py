@@ -55,7 +55,7 @@ def checkin_lunch_view(request, session_id: int):
 def lunch_seat_mark_view(request, session_id: int, seat_id: int):
     session = _lunch_get(session_id)
     seat = lunch_seat_get(session=session, seat_id=seat_id)
-    name = seat.user.name or seat.user.email
+    name = seat.user.get_full_name()
     where = f"table {seat.table.number}, rotation {seat.rotation.number}"
     attended = request.POST.get("attended")
     if attended == "1":
@@ -98,7 +98,7 @@ def lunch_walk_in_view(request, session_id: int):
     else:
         messages.success(
             request,
-            f"{user.name or user.email} is seated at table {table.number} in rotation "
+            f"{user.get_full_name()} is seated at table {table.number} in rotation "
             f"{rotation.number} and checked in.",
         )
     return redirect(_back(session, request))

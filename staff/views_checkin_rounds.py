@@ -75,7 +75,7 @@ def rounds_mentor_mark_view(request, session_id: int, offer_id: int):
     offer = door_offer_get(slot=slot, offer_id=offer_id)
     _attended(
         request,
-        offer.mentor.name or offer.mentor.email,
+        offer.mentor.get_full_name(),
         lambda: mentor_checkin_mark(offer=offer, by=request.user),
         lambda: mentor_checkin_undo(offer=offer),
     )
@@ -92,7 +92,7 @@ def rounds_trainee_mark_view(request, session_id: int, signup_id: int):
     assert registration is not None  # door_signup_get: a confirmed place only
     _attended(
         request,
-        signup.trainee.name or signup.trainee.email,
+        signup.trainee.get_full_name(),
         lambda: checkin_mark(registration=registration, by=request.user),
         lambda: checkin_undo(registration=registration),
     )
@@ -114,7 +114,7 @@ def rounds_standby_add_view(request, session_id: int):
         refusal_message(request, exc, level=messages.ERROR)
     else:
         messages.success(
-            request, f"{user.name or user.email} is checked in and waits on the standby line."
+            request, f"{user.get_full_name()} is checked in and waits on the standby line."
         )
     return redirect(_back(slot, request))
 
@@ -125,7 +125,7 @@ def rounds_standby_add_view(request, session_id: int):
 def rounds_standby_remove_view(request, session_id: int, standby_id: int):
     slot = _slot_get(session_id)
     row = door_standby_get(slot=slot, standby_id=standby_id)
-    name = row.trainee.name or row.trainee.email
+    name = row.trainee.get_full_name()
     try:
         door_standby_remove(slot=slot, trainee=row.trainee)
     except ValidationError as exc:
@@ -143,7 +143,7 @@ def rounds_absent_view(request, session_id: int, signup_id: int):
     go to the standby line), with the button; POST: do it."""
     slot = _slot_get(session_id)
     signup = door_signup_get(slot=slot, signup_id=signup_id)
-    name = signup.trainee.name or signup.trainee.email
+    name = signup.trainee.get_full_name()
     if request.method == "GET":
         context = {
             "session": slot.session,
@@ -160,8 +160,7 @@ def rounds_absent_view(request, session_id: int, signup_id: int):
         refusal_message(request, exc, level=messages.ERROR)
         return redirect(_back(slot, request))
     placed = "; ".join(
-        f"round {m.round}: {m.signup.trainee.name or m.signup.trainee.email} with "
-        f"{m.offer.mentor.name or m.offer.mentor.email}"
+        f"round {m.round}: {m.signup.trainee.get_full_name()} with {m.offer.mentor.get_full_name()}"
         for m in result.placed
     )
     text = f"{name} is marked absent; {counted(result.cancelled, 'conversation')} cancelled. "

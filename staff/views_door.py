@@ -20,7 +20,6 @@ from events.rules import no_show_release_refusal
 from events.services.door import (
     WalkInOutcome,
     no_show_release,
-    person_name,
     standby_leave,
     walk_in_admit,
 )
@@ -65,7 +64,7 @@ def walk_in_view(request, session_id: int):
     except ValidationError as exc:
         refusal_message(request, exc)
         return redirect(_back(session, walkin=walkin))
-    name = person_name(user)
+    name = user.get_full_name()
     if walk_in.outcome == WalkInOutcome.CHECKED_IN:
         messages.success(request, f"{name} already had a seat and is now checked in.")
     elif walk_in.outcome == WalkInOutcome.SEATED:
@@ -88,7 +87,7 @@ def standby_left_view(request, session_id: int):
         messages.error(request, "Choose a person on the standby line. Nothing changed.")
         return redirect(_back(session))
     entry = standby_entry_get(session=session, entry_id=entry_id)
-    name = person_name(entry.user)
+    name = entry.user.get_full_name()
     if standby_leave(entry=entry):
         messages.success(request, f"{name} has left the standby line.")
     else:
@@ -136,7 +135,7 @@ def _release(request, session: Session):
     released = len(result.released)
     text = f"Released {released} seat{'s' if released != 1 else ''} of people not checked in."
     if result.seated:
-        names = ", ".join(person_name(entry.user) for entry in result.seated)
+        names = ", ".join(entry.user.get_full_name() for entry in result.seated)
         text += f" Seated and checked in from the standby line: {names}."
     else:
         text += " Nobody was waiting on the standby line."

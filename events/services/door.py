@@ -29,10 +29,6 @@ Status = Registration.Status
 Waiting = Standby.Outcome.WAITING
 
 
-def person_name(user: User) -> str:
-    return user.name or user.email
-
-
 @transaction.atomic
 def registration_check_in(*, registration: Registration, by: User) -> bool:
     """Marks a confirmed person attended. A conditional UPDATE (only while nobody has marked
@@ -62,7 +58,7 @@ def _refuse_clash(*, user: User, session: Session) -> None:
     clash = registration_first_clash(user=user, session=session)
     if clash is not None:
         raise Refusal(
-            f"{person_name(user)} holds a seat in “{clash.title}” at the same time. "
+            f"{user.get_full_name()} holds a seat in “{clash.title}” at the same time. "
             "Nothing changed.",
             Code.CLASH,
         )
@@ -80,7 +76,7 @@ def walk_in_admit(*, session: Session, user: User, by: User) -> WalkIn:
     if refusal is not None:
         raise refusal
     user = user_lock(user)
-    name = person_name(user)
+    name = user.get_full_name()
     current = Registration.objects.active().filter(session=session, user=user).first()
     if current is not None and current.status == Status.CONFIRMED:
         if not registration_check_in(registration=current, by=by):

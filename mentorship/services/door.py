@@ -30,10 +30,6 @@ SCHEDULED = Meeting.Status.SCHEDULED
 ACTIVE = TraineeSignup.Status.ACTIVE
 
 
-def _name(user: User) -> str:
-    return user.get_full_name() or user.email
-
-
 def _check_door_open(slot: SpeedMentoringSlot) -> None:
     if slot.published_at is None:
         raise Refusal(
@@ -83,7 +79,7 @@ def standby_add(*, slot: SpeedMentoringSlot, trainee: User, by: User) -> DoorSta
     slot = lock_slot(slot)
     _check_door_open(slot)
     trainee = user_lock(trainee)
-    name = _name(trainee)
+    name = trainee.get_full_name()
     if (
         MentorOffer.objects.filter(slot=slot, mentor=trainee)
         .exclude(status=MentorOffer.Status.WITHDRAWN)
@@ -148,7 +144,7 @@ def standby_remove(*, slot: SpeedMentoringSlot, trainee: User) -> Registration |
     Returns their registration (the caller takes back its check-in mark)."""
     slot = lock_slot(slot)
     row = DoorStandby.objects.filter(slot=slot, trainee=trainee).first()
-    name = _name(trainee)
+    name = trainee.get_full_name()
     if row is None:
         raise Refusal(f"{name} is not on the standby line. Nothing changed.", Code.NOT_FOUND)
     if Meeting.objects.filter(slot=slot, signup__trainee=trainee, status=SCHEDULED).exists():
@@ -200,7 +196,7 @@ def door_trainee_absent(
     slot = lock_slot(slot)
     _check_door_open(slot)
     signup = TraineeSignup.objects.select_related("trainee", "registration").get(pk=signup.pk)
-    name = _name(signup.trainee)
+    name = signup.trainee.get_full_name()
     if signup.status != ACTIVE:
         raise Refusal(f"{name} is not taking part any more. Nothing changed.", Code.NOT_FOUND)
     if signup.registration is not None and signup.registration.checked_in_at is not None:
