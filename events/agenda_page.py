@@ -76,7 +76,10 @@ class Skeleton:
     sessions: list[Slim]  # the page's sessions, in page order
     noted: frozenset[int]  # sessions an app built on events says something about
     full: dict[int, Session]  # the sessions themselves, annotated for the page (copied per use)
-    frames: dict[bool, list]  # the page around the body, by `user.is_staff` (frame_pieces)
+    # the page around the body, by `user.is_staff` (frame_pieces): the menu's link to admin is
+    # the one thing in it that differs between people (admin itself admits only is_staff, then
+    # asks each page's permission); it guards nothing
+    frames: dict[bool, list]
     for_you_query: str
     built_at: datetime
     valid_until: datetime
